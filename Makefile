@@ -1,0 +1,36 @@
+# Every target sets up .venv first, so `make gen` and `make test` work on a machine with only Python.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup gen check-gen lint test bench docs serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,docs,yaml,bench]'
+	touch $@
+
+setup: $(STAMP)
+
+## Regenerate every artefact (models, JSON Schema, docs pages) from schema/lmcontract.yaml.
+gen: $(STAMP)
+	$(BIN)/python -m codegen
+
+## Fail if any committed artefact differs from a fresh regeneration.
+check-gen: $(STAMP)
+	$(BIN)/python -m codegen --check
+
+lint: $(STAMP)
+	$(BIN)/ruff check src codegen tests bench
+	$(BIN)/linkml lint --config schema/.linkmllint.yaml schema/lmcontract.yaml
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) site build dist .pytest_cache .hypothesis

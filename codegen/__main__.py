@@ -1,0 +1,80 @@
+"""Regenerate every artefact from the schema, or check that the committed ones are current.
+
+    python -m codegen          write every artefact
+    python -m codegen --check  regenerate in memory; exit 1 and list what differs
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from codegen import jsonschema_gen, pydantic_gen
+from codegen.common import ROOT, SCHEMA, banner
+
+# Folders that hold nothing but generated files: a stale file in them is drift too.
+GENERATED_DIRS = ("src/lmcontract/generated", "generated")
+
+
+def artefacts() -> dict[str, str]:
+    """Every generated file, by path relative to the repository root."""
+    jsonschema = jsonschema_gen.generate(SCHEMA)
+    files = {
+        "src/lmcontract/generated/__init__.py": banner("#")
+        + '"""Generated from schema/lmcontract.yaml: the models (models.py) and the JSON Schema."""\n',
+        "src/lmcontract/generated/models.py": pydantic_gen.generate(SCHEMA),
+        "src/lmcontract/generated/lmcontract.schema.json": jsonschema,
+        "generated/jsonschema/lmcontract.schema.json": jsonschema,
+    }
+    try:
+        from codegen import docs_gen
+    except ImportError:
+        pass
+    else:
+        files.update(docs_gen.generate(SCHEMA))
+    return dict(sorted(files.items()))
+
+
+def on_disk() -> dict[str, Path]:
+    found = {}
+    for folder in GENERATED_DIRS:
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                found[path.relative_to(ROOT).as_posix()] = path
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if committed artefacts differ")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    fresh = artefacts()
+    existing = on_disk()
+    if args.check:
+        stale = sorted(set(existing) - set(fresh))
+        changed = sorted(p for p, text in fresh.items() if p not in existing or existing[p].read_text() != text)
+        for path in changed:
+            print(f"differs from a fresh regeneration: {path}", file=sys.stderr)
+        for path in stale:
+            print(f"not produced by the generators (stale or hand-made): {path}", file=sys.stderr)
+        if changed or stale:
+            print("generated artefacts are out of date: run `make gen` and commit", file=sys.stderr)
+            return 1
+        print(f"generated artefacts match the schema ({len(fresh)} files)")
+        return 0
+    for path in set(existing) - set(fresh):
+        existing[path].unlink()
+    for path, text in fresh.items():
+        target = ROOT / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+    print(f"regenerated {len(fresh)} files in {time.perf_counter() - start:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""What every generator shares: where things are, and the do-not-edit banner."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "schema" / "lmcontract.yaml"
+LINKML_VERSION = version("linkml")
+
+
+def banner(comment: str) -> str:
+    lines = [
+        "GENERATED FILE: DO NOT EDIT.",
+        f"Produced by `make gen` (python -m codegen) from schema/lmcontract.yaml with linkml {LINKML_VERSION}.",
+        "Change the schema or the generator, then regenerate; `make check-gen` fails on any hand edit.",
+    ]
+    return "".join(f"{comment} {line}\n" for line in lines)

@@ -1,0 +1,110 @@
+"""The published JSON Schema, from LinkML's own JsonSchemaGenerator plus the corrections below.
+
+LinkML 1.12's JSON Schema generator, measured on this schema:
+
+- a slot whose range is the abstract LMPart refers to LMPart itself, which forbids every field
+  of every kind, so no text part would validate; parts become a ``oneOf`` over the concrete
+  kinds, each fixed by its ``type`` constant;
+- a class-level ``any_of`` (media: data, url or file id) stays on the abstract MediaPart and is
+  not inherited by the kinds; it is copied down;
+- ``Any`` admits every JSON type but arrays; arrays are admitted. ``JsonObject`` admits objects only;
+- array slots come out as nested arrays of numbers, which loses the dtype; they become the
+  EncodedTensor object the Python side writes, with the rank fixed by the declared dimensions;
+- the rule "a complete response (no chunk_mode) has at least one output, each with at least one
+  part" is added as an if/then.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from linkml.generators.jsonschemagen import JsonSchemaGenerator
+from linkml_runtime.utils.schemaview import SchemaView
+
+SCHEMA_ID = "https://w3id.org/lmcontract/lmcontract.schema.json"
+
+# What the JSON Schema cannot state, and Pydantic (and `lmcontract validate`) checks instead.
+NOT_EXPRESSIBLE = [
+    "LMOutput: logprobs and token_ids, when both are present, have the same length and agree on token_id.",
+    "LMResponse: no two outputs share an index.",
+    "EncodedTensor: the base64 data holds exactly prod(shape) elements of dtype.",
+]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _completeness_rule() -> dict[str, Any]:
+    return {
+        "if": {"not": {"required": ["chunk_mode"]}},
+        "then": {
+            "required": ["outputs"],
+            "properties": {
+                "outputs": {
+                    "minItems": 1,
+                    "items": {"required": ["parts"], "properties": {"parts": {"minItems": 1}}},
+                }
+            },
+        },
+    }
+
+
+def generate(schema: Path) -> str:
+    sv = SchemaView(str(schema))
+    gen = JsonSchemaGenerator(str(schema), top_class="LMResponse", include_null=False)
+    doc: dict[str, Any] = json.loads(gen.serialize())
+    defs: dict[str, Any] = doc["$defs"]
+
+    parts = [n for n in sv.class_descendants("LMPart", reflexive=False) if not sv.get_class(n).abstract]
+    order = list(sv.all_classes())
+    parts.sort(key=order.index)
+    abstract = [n for n, c in sv.all_classes().items() if c.abstract]
+
+    for name in abstract:
+        inherited = defs[name].get("anyOf")
+        if inherited:
+            for child in sv.class_descendants(name, reflexive=False):
+                defs[child]["anyOf"] = inherited
+
+    def fix_properties(props: dict[str, Any], owner: str) -> None:
+        for slot_name, prop in props.items():
+            items = prop.get("items", {})
+            if items.get("$ref") == "#/$defs/LMPart":
+                prop["items"] = {"oneOf": [_ref(p) for p in parts]}
+            slot = sv.induced_slot(slot_name, owner)
+            if slot.array is not None:
+                dims = [d.alias for d in slot.array.dimensions]
+                props[slot_name] = {
+                    "description": slot.description,
+                    "allOf": [
+                        _ref("EncodedTensor"),
+                        {"properties": {"shape": {"minItems": len(dims), "maxItems": len(dims)}}},
+                    ],
+                    "x-dimensions": dims,
+                }
+
+    for name, d in defs.items():
+        if "properties" in d and name in sv.all_classes():
+            fix_properties(d["properties"], name)
+    fix_properties(doc["properties"], "LMResponse")
+
+    defs["Any"]["type"] = ["null", "boolean", "object", "array", "number", "string"]
+    defs["JsonObject"] = {
+        "description": sv.get_class("JsonObject").description,
+        "title": "JsonObject",
+        "type": "object",
+        "additionalProperties": True,
+    }
+    for name in abstract:
+        del defs[name]
+
+    defs["LMResponse"].update(_completeness_rule())
+    doc.update(_completeness_rule())
+    doc["$id"] = SCHEMA_ID
+    doc["$comment"] = "Generated from schema/lmcontract.yaml. Not expressible here, checked by lmcontract: " + " ".join(
+        NOT_EXPRESSIBLE
+    )
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

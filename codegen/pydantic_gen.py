@@ -1,0 +1,153 @@
+"""Pydantic v2 models from the schema, through LinkML's own PydanticGenerator.
+
+LinkML 1.12's generator gets four things wrong for this contract; each is corrected here, at
+generation time, so the committed module is never touched by hand:
+
+- a polymorphic slot (``parts``) comes out as the abstract base class, which loses every kind;
+  it becomes a pydantic discriminated union on ``type``, so one bad part gives one error;
+- array slots (``logits``, ``last_hidden_state``) come out as nested lists, which turns a tensor
+  into Python floats; they become ``tensor(dims)``, which keeps a ``torch.Tensor`` as given;
+- a type's ``minimum_value`` is not carried onto slots of that type, and bounds on a list slot
+  land on the list rather than on its elements; both are put where they belong here;
+- strict mode (chosen in ``lmcontract.lib.base``) would refuse enum values given as strings and
+  ISO timestamps given as strings from Python; those fields accept exactly what JSON carries;
+- hand-written behaviour classes from ``lmcontract.lib`` are put into the bases of the generated
+  classes, so that nested instances (``response.outputs[0].parts[0]``) carry the behaviour too,
+  which subclassing the generated classes cannot do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linkml.generators.pydanticgen import PydanticGenerator
+from linkml.generators.pydanticgen.template import Import, Imports, ObjectImport
+from linkml_runtime.linkml_model.meta import SlotDefinition
+
+from codegen.common import LINKML_VERSION, banner
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Which hand-written behaviour class goes first in the bases of which generated class.
+BEHAVIOURS: dict[str, str] = {
+    "LMResponse": "ResponseBehaviour",
+    "LMOutput": "OutputBehaviour",
+    "LMPart": "PartBehaviour",
+    "MediaPart": "MediaBehaviour",
+    "ToolCallPart": "ToolCallBehaviour",
+    "EncodedTensor": "EncodedTensorBehaviour",
+}
+BEHAVIOUR_MODULE = "lmcontract.lib.behaviour"
+TENSOR_MODULE = "lmcontract.lib.tensors"
+PART_ROOT = "LMPart"
+PART_UNION = "AnyLMPart"
+
+
+class ContractPydanticGenerator(PydanticGenerator):
+    """PydanticGenerator with the corrections listed in the module docstring."""
+
+    def __init__(self, schema: str, **kwargs):
+        super().__init__(
+            schema,
+            template_dir=str(TEMPLATES),
+            metadata_mode=None,
+            black=False,
+            **kwargs,
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+    def concrete_parts(self) -> list[str]:
+        sv = self.schemaview
+        names = [
+            n
+            for n in sv.class_descendants(PART_ROOT, reflexive=False)
+            if not sv.get_class(n).abstract
+        ]
+        order = list(sv.all_classes())  # schema order, so output is stable
+        return sorted(names, key=order.index)
+
+    def _type_bounds(self, slot: SlotDefinition) -> None:
+        sv = self.schemaview
+        rng = slot.range and sv.get_type(slot.range)
+        while rng is not None:
+            if slot.minimum_value is None and rng.minimum_value is not None:
+                slot.minimum_value = rng.minimum_value
+            if slot.maximum_value is None and rng.maximum_value is not None:
+                slot.maximum_value = rng.maximum_value
+            rng = sv.get_type(rng.typeof) if rng.typeof else None
+
+    # -- lifecycle overrides -------------------------------------------------------------
+    def generate_slot(self, slot, cls):
+        self._type_bounds(slot)
+        array = slot.array
+        result = super().generate_slot(slot, cls)
+        attr = result.attribute
+        optional = not (slot.required or slot.identifier or slot.key)
+        item = None
+        if slot.range == PART_ROOT:
+            item = PART_UNION
+        elif array is not None:
+            dims = ", ".join(repr(d.alias) for d in array.dimensions)
+            item = f"tensor({dims})"
+        elif slot.range in self.schemaview.all_enums():
+            # Strict mode would demand Enum members from Python callers; the string values
+            # are what JSON carries and what the JSON Schema accepts, so accept them too.
+            item = f"Annotated[{slot.range}, Strict(False)]"
+        elif slot.range == "JsonObject":
+            item = "dict[str, Any]"
+        elif slot.range == "datetime":
+            item = "IsoDateTime"
+        elif slot.multivalued and (attr.minimum_value is not None or attr.maximum_value is not None):
+            # Bounds on a list slot are bounds on each element, not on the list.
+            bounds = [f"ge={attr.minimum_value}"] if attr.minimum_value is not None else []
+            bounds += [f"le={attr.maximum_value}"] if attr.maximum_value is not None else []
+            inner = attr.range
+            if inner.startswith("Optional["):
+                inner = inner[len("Optional[") : -1]
+            inner = inner[len("list[") : -1]
+            item = f"Annotated[{inner}, Field({', '.join(bounds)})]"
+            attr.minimum_value = attr.maximum_value = None
+        if item is not None:
+            if slot.multivalued and array is None:
+                item = f"list[{item}]"
+            attr.range = f"Optional[{item}]" if optional else item
+        return result
+
+    def after_generate_class(self, result, sv):
+        behaviour = BEHAVIOURS.get(result.cls.name)
+        if behaviour:
+            bases = result.cls.bases
+            bases = [bases] if isinstance(bases, str) else list(bases)
+            result.cls.bases = [behaviour, *bases]
+        return result
+
+    def before_render_template(self, module, sv):
+        parts = ", ".join(f'"{p}"' for p in self.concrete_parts())
+        module.injected_classes = [
+            "# Every kind of part, told apart by its `type` field.\n"
+            f'{PART_UNION} = Annotated[Union[{parts}], Field(discriminator="type")]'
+        ]
+        module.python_imports += Imports(
+            imports=[
+                Import(module="typing", objects=[ObjectImport(name="Annotated")]),
+                Import(module="lmcontract.lib.base", objects=[ObjectImport(name="ContractModel")]),
+                Import(
+                    module=BEHAVIOUR_MODULE,
+                    objects=[ObjectImport(name=b) for b in sorted(set(BEHAVIOURS.values()))],
+                ),
+                Import(module=TENSOR_MODULE, objects=[ObjectImport(name="tensor")]),
+                Import(module="lmcontract.lib.base", objects=[ObjectImport(name="IsoDateTime")]),
+                Import(module="pydantic", objects=[ObjectImport(name="Strict")]),
+            ]
+        )
+        return module
+
+    def after_render_template(self, template: str, sv) -> str:
+        return banner("#") + template
+
+
+def generate(schema: Path) -> str:
+    return ContractPydanticGenerator(str(schema)).serialize()
+
+
+__all__ = ["LINKML_VERSION", "generate"]

@@ -1,0 +1,58 @@
+"""The configuration every generated class inherits, and the few field types it names."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict
+from pydantic_core import PydanticCustomError
+
+# RFC 3339 date-time, which is what the JSON Schema's "format": "date-time" means.
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+def _iso_datetime(value: Any) -> Any:
+    # Lax pydantic would also take unix numbers and date-only strings; the JSON Schema takes
+    # neither, so only real datetimes and RFC 3339 strings get through.
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _RFC3339.match(value):
+        return datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+    raise PydanticCustomError(
+        "datetime_format",
+        "expected an RFC 3339 date-time string with a time zone (2024-05-01T12:00:00Z), got {value!r}",
+        {"value": value},
+    )
+
+
+IsoDateTime = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime)]
+
+
+class ContractModel(BaseModel):
+    """Root of every generated class; hand-written behaviour classes derive from it too."""
+
+    model_config = ConfigDict(
+        # Pydantic and the published JSON Schema must agree on what is valid: lax mode would
+        # take "5" for 5 and "yes" for True, which the JSON Schema rejects.
+        strict=True,
+        # additionalProperties is false in the JSON Schema. Provider fields with no home in
+        # the contract belong in provider_data, where they are kept, not silently dropped.
+        extra="forbid",
+        # Setting a field is checked like building it (a tensor of the wrong rank, a negative
+        # count). The merge code writes values that are valid by construction through its own
+        # fast path, so streaming does not pay this per chunk.
+        validate_assignment=True,
+        # Defaults come from the schema and are valid by construction; re-checking them on
+        # every instance only costs time.
+        validate_default=False,
+        # Enum fields hold their string values: they compare equal to "stop" and dump as JSON.
+        use_enum_values=True,
+        # torch.Tensor fields are validated by lmcontract.lib.tensors, not by pydantic.
+        arbitrary_types_allowed=True,
+        serialize_by_alias=True,
+        validate_by_name=True,
+    )

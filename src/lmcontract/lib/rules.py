@@ -1,0 +1,63 @@
+"""Validation rules that relate two fields, which neither LinkML nor JSON Schema can state.
+
+Each raises ``ValueError`` whose message starts with the field path it is about; pydantic turns
+it into a ValidationError located at the model that broke it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+# Bytes per element of each TensorDtype, without importing torch.
+DTYPE_SIZES = {
+    "float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int64": 8,
+    "int32": 4, "int16": 2, "int8": 1, "uint8": 1, "bool": 1,
+}
+
+
+def check_response(response: Any) -> None:
+    outputs = response.outputs or []
+    seen: set[int] = set()
+    for i, output in enumerate(outputs):
+        if output.index in seen:
+            raise ValueError(f"outputs[{i}].index: index {output.index} appears twice; each output needs its own")
+        seen.add(output.index)
+    if response.chunk_mode is not None:
+        return  # a stream chunk may carry no outputs and outputs with no parts
+    if not outputs:
+        raise ValueError("outputs: a complete response (no chunk_mode) needs at least one output")
+    for i, output in enumerate(outputs):
+        if not output.parts:
+            raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part")
+
+
+def check_output(output: Any) -> None:
+    token_ids, logprobs = output.token_ids, output.logprobs
+    if token_ids is not None and logprobs is not None and len(token_ids) != len(logprobs):
+        raise ValueError(
+            f"logprobs: {len(logprobs)} entries but token_ids has {len(token_ids)}; they must align one to one"
+        )
+    if token_ids is not None and logprobs is not None:
+        for pos, (tid, lp) in enumerate(zip(token_ids, logprobs)):
+            if lp.token_id is not None and lp.token_id != tid:
+                raise ValueError(f"logprobs[{pos}].token_id: {lp.token_id} but token_ids[{pos}] is {tid}")
+
+
+def check_media(part: Any) -> None:
+    if part.data is None and part.url is None and part.file_id is None:
+        raise ValueError(f"{part.type} part: needs one of data, url or file_id")
+
+
+def check_encoded_tensor(encoded: Any) -> None:
+    try:
+        raw = base64.b64decode(encoded.data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"data: not valid base64 ({exc})") from None
+    count = 1
+    for n in encoded.shape:
+        count *= n
+    want = count * DTYPE_SIZES[encoded.dtype]
+    if len(raw) != want:
+        raise ValueError(f"data: {len(raw)} bytes, but shape {list(encoded.shape)} of {encoded.dtype} needs {want}")
