@@ -40,7 +40,7 @@ def check_output(output: Any) -> None:
             f"logprobs: {len(logprobs)} entries but token_ids has {len(token_ids)}; they must align one to one"
         )
     if token_ids is not None and logprobs is not None:
-        for pos, (tid, lp) in enumerate(zip(token_ids, logprobs)):
+        for pos, (tid, lp) in enumerate(zip(token_ids, logprobs, strict=True)):
             if lp.token_id is not None and lp.token_id != tid:
                 raise ValueError(f"logprobs[{pos}].token_id: {lp.token_id} but token_ids[{pos}] is {tid}")
 
