@@ -34,3 +34,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) site build dist .pytest_cache .hypothesis
+
+## Build the docs site into site/ (mkdocs build --strict: any warning fails), after regenerating its pages.
+docs: gen
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
+
+## Serve the built site on http://127.0.0.1:8000 (localhost only).
+serve: docs
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000

@@ -30,6 +30,7 @@ NOT_EXPRESSIBLE = [
     "LMOutput: logprobs and token_ids, when both are present, have the same length and agree on token_id.",
     "LMResponse: no two outputs share an index.",
     "EncodedTensor: the base64 data holds exactly prod(shape) elements of dtype.",
+    "Integers: write them without a fraction; JSON Schema counts 1.0 as an integer, lmcontract does not.",
 ]
 
 
@@ -37,15 +38,24 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/$defs/{name}"}
 
 
+# A tool call in a complete response or a message names its tool; a chunk may leave it out.
+NAMED_TOOL_CALL = {
+    "if": {"properties": {"type": {"const": "tool_call"}}},
+    "then": {"required": ["name"]},
+}
+
+
 def _completeness_rule() -> dict[str, Any]:
+    parts = {"type": "array", "minItems": 1, "items": NAMED_TOOL_CALL}
     return {
         "if": {"not": {"required": ["chunk_mode"]}},
         "then": {
             "required": ["outputs"],
             "properties": {
                 "outputs": {
+                    "type": "array",
                     "minItems": 1,
-                    "items": {"required": ["parts"], "properties": {"parts": {"minItems": 1}}},
+                    "items": {"required": ["parts"], "properties": {"parts": parts}},
                 }
             },
         },
@@ -54,7 +64,8 @@ def _completeness_rule() -> dict[str, Any]:
 
 def generate(schema: Path) -> str:
     sv = SchemaView(str(schema))
-    gen = JsonSchemaGenerator(str(schema), top_class="LMResponse", include_null=False)
+    # Nulls are admitted where a slot is optional, as Pydantic admits None there.
+    gen = JsonSchemaGenerator(str(schema), top_class="LMResponse", include_null=True)
     doc: dict[str, Any] = json.loads(gen.serialize())
     defs: dict[str, Any] = doc["$defs"]
 
@@ -73,16 +84,23 @@ def generate(schema: Path) -> str:
         for slot_name, prop in props.items():
             items = prop.get("items", {})
             if items.get("$ref") == "#/$defs/LMPart":
-                prop["items"] = {"oneOf": [_ref(p) for p in parts]}
+                # The kind's own definition admits a missing type (Python defaults it); in a
+                # list of parts the type is what tells the kinds apart, so it is required.
+                prop["items"] = {"oneOf": [_ref(p) for p in parts], "required": ["type"]}
+                if owner == "LMMessage":
+                    prop["items"].update(NAMED_TOOL_CALL)
             slot = sv.induced_slot(slot_name, owner)
             if slot.array is not None:
                 dims = [d.alias for d in slot.array.dimensions]
-                props[slot_name] = {
-                    "description": slot.description,
+                encoded = {
                     "allOf": [
                         _ref("EncodedTensor"),
                         {"properties": {"shape": {"minItems": len(dims), "maxItems": len(dims)}}},
-                    ],
+                    ]
+                }
+                props[slot_name] = {
+                    "description": slot.description,
+                    "anyOf": [encoded, {"type": "null"}],
                     "x-dimensions": dims,
                 }
 
@@ -100,6 +118,10 @@ def generate(schema: Path) -> str:
     }
     for name in abstract:
         del defs[name]
+    for name in parts:
+        defs[name]["required"] = [r for r in defs[name].get("required", []) if r != "type"]
+        if not defs[name]["required"]:
+            del defs[name]["required"]
 
     defs["LMResponse"].update(_completeness_rule())
     doc.update(_completeness_rule())

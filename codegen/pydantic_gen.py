@@ -9,6 +9,7 @@ generation time, so the committed module is never touched by hand:
   into Python floats; they become ``tensor(dims)``, which keeps a ``torch.Tensor`` as given;
 - a type's ``minimum_value`` is not carried onto slots of that type, and bounds on a list slot
   land on the list rather than on its elements; both are put where they belong here;
+- a ``pattern`` becomes pydantic-core's own pattern constraint instead of a Python validator;
 - strict mode (chosen in ``lmcontract.lib.base``) would refuse enum values given as strings and
   ISO timestamps given as strings from Python; those fields accept exactly what JSON carries;
 - hand-written behaviour classes from ``lmcontract.lib`` are put into the bases of the generated
@@ -33,6 +34,7 @@ BEHAVIOURS: dict[str, str] = {
     "LMResponse": "ResponseBehaviour",
     "LMOutput": "OutputBehaviour",
     "LMPart": "PartBehaviour",
+    "LMMessage": "MessageBehaviour",
     "MediaPart": "MediaBehaviour",
     "ToolCallPart": "ToolCallBehaviour",
     "EncodedTensor": "EncodedTensorBehaviour",
@@ -93,6 +95,11 @@ class ContractPydanticGenerator(PydanticGenerator):
             # Strict mode would demand Enum members from Python callers; the string values
             # are what JSON carries and what the JSON Schema accepts, so accept them too.
             item = f"Annotated[{slot.range}, Strict(False)]"
+        elif attr.pattern is not None:
+            # LinkML's pattern validator is Python code that re-compiles the regex per call and
+            # quotes the whole value in its error; pydantic-core's own pattern does neither.
+            item = f"Annotated[str, Field(pattern=r{attr.pattern!r})]"
+            attr.pattern = None
         elif slot.range == "JsonObject":
             item = "dict[str, Any]"
         elif slot.range == "datetime":

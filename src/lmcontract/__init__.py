@@ -38,6 +38,7 @@ from lmcontract.generated.models import (
     VideoPart,
 )
 from lmcontract.generated.models import version as SCHEMA_VERSION
+from lmcontract.lib.merge import MergeError
 
 __version__ = "0.1.0"
 
@@ -63,6 +64,7 @@ __all__ = [
     "LMToolSpec",
     "LMUsage",
     "MediaPart",
+    "MergeError",
     "RefusalPart",
     "Role",
     "TensorDtype",

@@ -28,6 +28,7 @@ from lmcontract.lib.base import (
 from lmcontract.lib.behaviour import (
     EncodedTensorBehaviour,
     MediaBehaviour,
+    MessageBehaviour,
     OutputBehaviour,
     PartBehaviour,
     ResponseBehaviour,
@@ -259,7 +260,7 @@ class ToolCallPart(ToolCallBehaviour, LMPart):
     A request from the model to call a tool with arguments.
     """
     id: Optional[str] = Field(default=None, description="""The provider's identifier for this call, echoed by the tool result that answers it.""")
-    name: str = Field(default=..., description="""The name of the tool to call.""")
+    name: Optional[str] = Field(default=None, description="""The name of the tool to call. Required in a complete response and in a message; a stream chunk that continues a call (by id or part_index) may leave it out.""")
     arguments: Optional[dict[str, Any]] = Field(default=None, description="""The tool arguments as a JSON object, parsed once the call is complete. Absent while still streaming or when the text did not parse; an empty argument text means {}.""")
     arguments_raw: Optional[str] = Field(default=None, description="""The argument text exactly as the model wrote it, kept when it did not parse as a JSON object (and while fragments are still arriving).""")
     type: Literal["tool_call"] = Field(default="tool_call", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
@@ -282,8 +283,8 @@ class MediaPart(MediaBehaviour, LMPart):
     Media given inline as base64 data, by URL, or by a provider file id (at least one of the three), with its media type.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[str] = Field(default=None, description="""The payload, base64-encoded.""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched.""")
+    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: str = Field(default=..., description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
@@ -295,8 +296,8 @@ class ImagePart(MediaPart):
     An image.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[str] = Field(default=None, description="""The payload, base64-encoded.""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched.""")
+    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["image"] = Field(default="image", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
@@ -309,8 +310,8 @@ class AudioPart(MediaPart):
     """
     transcript: Optional[str] = Field(default=None, description="""A transcript of the audio.""")
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[str] = Field(default=None, description="""The payload, base64-encoded.""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched.""")
+    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["audio"] = Field(default="audio", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
@@ -322,8 +323,8 @@ class VideoPart(MediaPart):
     A video.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[str] = Field(default=None, description="""The payload, base64-encoded.""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched.""")
+    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["video"] = Field(default="video", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
@@ -336,8 +337,8 @@ class DocumentPart(MediaPart):
     """
     title: Optional[str] = Field(default=None, description="""A title.""")
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[str] = Field(default=None, description="""The payload, base64-encoded.""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched.""")
+    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["document"] = Field(default="document", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
@@ -349,8 +350,8 @@ class BinaryPart(MediaPart):
     Any other binary payload, typed only by its media type.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[str] = Field(default=None, description="""The payload, base64-encoded.""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched.""")
+    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["binary"] = Field(default="binary", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
@@ -381,7 +382,7 @@ class Citation(ConfiguredBaseModel):
     """
     A source that supports a span of generated text.
     """
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched.""")
+    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     title: Optional[str] = Field(default=None, description="""A title.""")
     cited_text: Optional[str] = Field(default=None, description="""The exact text quoted from the source.""")
     document_index: Optional[int] = Field(default=None, description="""Which of the documents given to the model the citation points into.""", ge=0)
@@ -452,10 +453,10 @@ class EncodedTensor(EncodedTensorBehaviour, ConfiguredBaseModel):
     """
     dtype: Annotated[TensorDtype, Strict(False)] = Field(default=..., description="""The element type.""")
     shape: list[Annotated[int, Field(ge=0)]] = Field(default=..., description="""The size of each dimension, outermost first.""")
-    data: str = Field(default=..., description="""The raw element bytes, little-endian, C order, base64-encoded.""")
+    data: Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')] = Field(default=..., description="""The raw element bytes, little-endian, C order, base64-encoded.""")
 
 
-class LMMessage(ConfiguredBaseModel):
+class LMMessage(MessageBehaviour, ConfiguredBaseModel):
     """
     One turn of a conversation, made of ordered parts.
     """

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 # RFC 3339 date-time, which is what the JSON Schema's "format": "date-time" means.
 _RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
 )
 
 
@@ -24,8 +24,8 @@ def _iso_datetime(value: Any) -> Any:
         return datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
     raise PydanticCustomError(
         "datetime_format",
-        "expected an RFC 3339 date-time string with a time zone (2024-05-01T12:00:00Z), got {value!r}",
-        {"value": value},
+        "expected an RFC 3339 date-time string with a time zone (2024-05-01T12:00:00Z), got {value}",
+        {"value": repr(value)},
     )
 
 

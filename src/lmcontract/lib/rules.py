@@ -31,6 +31,14 @@ def check_response(response: Any) -> None:
     for i, output in enumerate(outputs):
         if not output.parts:
             raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part")
+        check_named_tool_calls(output.parts, f"outputs[{i}].parts")
+
+
+def check_named_tool_calls(parts: Any, where: str) -> None:
+    """A tool call in a complete response or a message names its tool (a chunk may not)."""
+    for i, part in enumerate(parts or ()):
+        if part.type == "tool_call" and part.name is None:
+            raise ValueError(f"{where}[{i}].name: a tool call in a complete response or message needs a name")
 
 
 def check_output(output: Any) -> None:

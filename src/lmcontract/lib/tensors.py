@@ -1,21 +1,31 @@
-"""torch.Tensor fields that stay tensors, and their exact JSON encoding.
+"""torch.Tensor fields that stay tensors, their exact JSON encoding, and their growth buffers.
 
 torch is imported only when a tensor is actually decoded; checking whether a value is a tensor
-looks at ``sys.modules``, so ``import lmcontract`` never loads torch.
+looks at ``sys.modules``, so ``import lmcontract`` never loads torch (nor does anything here run
+torch code unless a tensor is already at hand).
+
+JSON: a tensor field is left out of ``model_dump_json()`` and ``model_dump(mode="json")``
+unless the caller passes ``context={"tensors": True}`` (``WITH_TENSORS``); then it is written
+as an EncodedTensor, which ``model_validate_json`` turns back into the identical tensor.
 """
 
 from __future__ import annotations
 
 import base64
 import ctypes
+import importlib.util
 import sys
+import weakref
 from functools import partial
 from typing import Annotated, Any
 
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic import PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 TORCH_EXTRA = "pip install 'lmcontract[torch]'"
+
+# Pass as ``context=`` to model_dump_json / model_dump(mode="json") to write tensors too.
+WITH_TENSORS = {"tensors": True}
 
 # The dtypes the contract can encode (schema enum TensorDtype), by their torch names.
 DTYPES = ("float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool")
@@ -26,16 +36,29 @@ def is_tensor(value: Any) -> bool:
     return torch is not None and isinstance(value, torch.Tensor)
 
 
+def _torch_missing() -> PydanticCustomError:
+    return PydanticCustomError(
+        "torch_missing",
+        "tensor fields need torch, which is not installed: {hint}",
+        {"hint": TORCH_EXTRA},
+    )
+
+
 def _torch():
     try:
         import torch
     except ImportError:
-        raise PydanticCustomError(
-            "torch_missing",
-            "tensor fields need torch, which is not installed: {hint}",
-            {"hint": TORCH_EXTRA},
-        ) from None
+        raise _torch_missing() from None
     return torch
+
+
+def _torch_installed() -> bool:
+    if sys.modules.get("torch") is not None:
+        return True
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):  # a blocked or half-imported torch
+        return False
 
 
 def encode(value: Any) -> dict[str, Any]:
@@ -84,6 +107,8 @@ def _validate(value: Any, dims: tuple[str, ...]) -> Any:
     if value is None:
         return None
     if not is_tensor(value):
+        if not _torch_installed():
+            raise _torch_missing()
         encoded = _as_encoded(value)
         if encoded is None:
             hint = "" if "torch" in sys.modules else f" (torch is not loaded; {TORCH_EXTRA})"
@@ -109,14 +134,32 @@ def _as_encoded(value: Any) -> dict[str, Any] | None:
         return None
     if value["dtype"] not in DTYPES:
         raise PydanticCustomError(
-            "tensor_dtype", "dtype {dtype!r} is not one of {known}", {"dtype": value["dtype"], "known": ", ".join(DTYPES)}
+            "tensor_dtype",
+            "dtype {dtype!r} is not one of {known}",
+            {"dtype": value["dtype"], "known": ", ".join(DTYPES)},
         )
     shape = value["shape"]
     if not isinstance(shape, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise PydanticCustomError("tensor_shape", "shape must be a list of non-negative integers, got {shape!r}", {"shape": shape})
+        raise PydanticCustomError(
+            "tensor_shape", "shape must be a list of non-negative integers, got {shape!r}", {"shape": shape}
+        )
     if not isinstance(value["data"], str):
         raise PydanticCustomError("tensor_data", "data must be a base64 string", {})
     return value
+
+
+def wants_tensors(info: SerializationInfo) -> bool:
+    """True when a JSON dump asked for tensors (``context={"tensors": True}``)."""
+    context = info.context
+    return isinstance(context, dict) and bool(context.get("tensors"))
+
+
+def _serialize(value: Any, info: SerializationInfo) -> Any:
+    # Python dumps keep the tensor itself. A JSON dump that did not ask for tensors gets None
+    # here; the owning model's serializer (OutputBehaviour) then drops the key altogether.
+    if value is None or not info.mode_is_json():
+        return value
+    return encode(value) if wants_tensors(info) else None
 
 
 def tensor(*dims: str) -> Any:
@@ -124,13 +167,19 @@ def tensor(*dims: str) -> Any:
     return Annotated[
         Any,
         PlainValidator(partial(_validate, dims=dims)),
+        PlainSerializer(_serialize),
         WithJsonSchema(
             {
                 "type": "object",
                 "description": f"A tensor of shape ({', '.join(dims)}), encoded as an EncodedTensor.",
                 "properties": {
                     "dtype": {"enum": list(DTYPES)},
-                    "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": len(dims), "maxItems": len(dims)},
+                    "shape": {
+                        "type": "array",
+                        "items": {"type": "integer", "minimum": 0},
+                        "minItems": len(dims),
+                        "maxItems": len(dims),
+                    },
                     "data": {"type": "string", "contentEncoding": "base64"},
                 },
                 "required": ["dtype", "shape", "data"],
@@ -138,3 +187,126 @@ def tensor(*dims: str) -> Any:
             }
         ),
     ]
+
+
+# --- comparing and copying ---------------------------------------------------------------
+
+
+def tensors_equal(a: Any, b: Any) -> bool:
+    """Equal as tensors: same dtype, shape and device, and every element equal (torch.equal)."""
+    if not (is_tensor(a) and is_tensor(b)):
+        return False
+    if a.dtype != b.dtype or a.shape != b.shape or a.device != b.device:
+        return False
+    return bool(sys.modules["torch"].equal(a, b))
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """``a == b`` for field values, comparing tensors with ``tensors_equal``."""
+    if a is b:
+        return True
+    if is_tensor(a) or is_tensor(b):
+        return tensors_equal(a, b)
+    return a == b
+
+
+def copy_tensor(value: Any) -> Any:
+    """A tensor with its own storage holding only the elements of ``value`` (same dtype, device).
+
+    ``copy.deepcopy`` of a view copies the whole storage it views; this copies the view only.
+    """
+    return value.detach().clone()
+
+
+# --- growth buffers ---------------------------------------------------------------------
+#
+# A streamed tensor grows along its first (sequence) dimension. Appending with torch.cat
+# copies everything received so far on every chunk: quadratic. Instead the field holds a view
+# ``buf[:n]`` of a buffer whose capacity doubles when full, so a chunk costs a copy of its own
+# rows (amortised constant per row) and the buffer never holds more than twice the rows in use.
+#
+# Ownership lives in a registry keyed by the identity of the view handed out, not on the model
+# or the tensor: deep copies and unpickled tensors are new objects, so they are simply not
+# registered and get a fresh buffer on their next append. Only the view at the buffer's
+# frontier (its row count equals the rows written) may write into the spare rows; any other
+# holder of an older or shared view copies instead, so two owners never write the same rows.
+
+
+class _Growth:
+    """A growth buffer and how many of its rows are in use."""
+
+    __slots__ = ("buf", "rows")
+
+    def __init__(self, buf: Any, rows: int) -> None:
+        self.buf = buf
+        self.rows = rows
+
+
+_GROWTH: dict[int, tuple[weakref.ref, _Growth]] = {}
+
+
+def _register(view: Any, growth: _Growth) -> None:
+    key = id(view)
+
+    def forget(ref: weakref.ref, key: int = key) -> None:
+        entry = _GROWTH.get(key)
+        if entry is not None and entry[0] is ref:
+            del _GROWTH[key]
+
+    _GROWTH[key] = (weakref.ref(view, forget), growth)
+
+
+def _growth_of(view: Any) -> _Growth | None:
+    entry = _GROWTH.get(id(view))
+    if entry is None or entry[0]() is not view:
+        return None
+    return entry[1]
+
+
+def _restore_rows(growth: _Growth, rows: int) -> None:
+    growth.rows = rows
+
+
+def append_rows(current: Any, extra: Any) -> tuple[Any, tuple]:
+    """``current`` with the rows of ``extra`` appended, as a tensor independent of ``extra``.
+
+    ``current`` itself is left untouched (its rows are never written), so a caller that keeps
+    it, or puts it back, still sees what it saw. Returns the new tensor and an undo entry
+    ``(function, *args)`` that restores the buffer bookkeeping if the caller rolls back.
+    The caller has checked that dtype, device and the trailing dimensions agree.
+    """
+    n, k = current.shape[0], extra.shape[0]
+    if extra.requires_grad:
+        extra = extra.detach()
+    growth = _growth_of(current)
+    if growth is not None and growth.rows == n and growth.buf.shape[0] >= n + k:
+        growth.buf.narrow(0, n, k).copy_(extra)
+    else:
+        torch = sys.modules["torch"]
+        capacity = max(n + k, 2 * n)
+        buf = torch.empty((capacity, *current.shape[1:]), dtype=current.dtype, device=current.device)
+        buf.narrow(0, 0, n).copy_(current.detach())
+        buf.narrow(0, n, k).copy_(extra)
+        growth = _Growth(buf, n)
+    undo = (_restore_rows, growth, growth.rows)
+    growth.rows = n + k
+    view = growth.buf.narrow(0, 0, n + k)
+    _register(view, growth)
+    return view, undo
+
+
+def capacity_rows(value: Any) -> int:
+    """Rows of storage behind ``value``: its growth buffer's capacity, or its own row count."""
+    growth = _growth_of(value)
+    return growth.buf.shape[0] if growth is not None else value.shape[0]
+
+
+def compact(value: Any) -> Any:
+    """``value`` without the spare rows of its growth buffer (itself when it has none).
+
+    Only tensors this module grew are copied; a tensor the caller gave is kept as given.
+    """
+    growth = _growth_of(value)
+    if growth is None or growth.buf.shape[0] == value.shape[0]:
+        return value
+    return value.clone()

@@ -1,0 +1,556 @@
+"""Each rule of "Merging a stream" (design notes), by number, on hand-made chunks; then every
+way a merge can fail, with the receiver checked unchanged afterwards."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+from strategies import mutable_ids
+
+from lmcontract import (
+    ChunkMode,
+    Citation,
+    ImagePart,
+    LMError,
+    LMOutput,
+    LMResponse,
+    LMUsage,
+    MergeError,
+    RefusalPart,
+    TextPart,
+    ThinkingPart,
+    TokenAlternative,
+    TokenLogprob,
+    ToolCallPart,
+)
+
+
+def chunk(*outputs: LMOutput, mode: str | None = "delta", **fields) -> LMResponse:
+    return LMResponse(chunk_mode=mode, outputs=list(outputs) if outputs else None, **fields)
+
+
+def out(*parts, index: int = 0, **fields) -> LMOutput:
+    return LMOutput(index=index, parts=list(parts) if parts else None, **fields)
+
+
+def merged(*chunks: LMResponse) -> LMResponse:
+    receiver = LMResponse(chunk_mode="delta")
+    for c in chunks:
+        assert receiver.extend(c) is receiver
+    return receiver
+
+
+def state(model) -> tuple:
+    """Everything observable about a model: its exact JSON (tensors too) and what is set."""
+    return (
+        model.model_dump_json(context={"tensors": True}),
+        model.model_dump_json(exclude_unset=True, context={"tensors": True}),
+    )
+
+
+def lp(token_id: int | None, logprob: float = -0.5, top: int = 0) -> TokenLogprob:
+    alternatives = [TokenAlternative(token=f"t{k}", token_id=k, logprob=-1.0 - k, rank=k + 1) for k in range(top)]
+    return TokenLogprob(token=f"tok{token_id}", token_id=token_id, logprob=logprob, top=alternatives or None)
+
+
+# --- rule 1: delta or cumulative is explicit ---------------------------------------------------
+
+
+def test_rule_01_delta_chunks_append():
+    r = merged(chunk(out(TextPart(text="Hel"))), chunk(out(TextPart(text="lo"))))
+    assert r.outputs[0].text == "Hello"
+    assert r.chunk_mode == "delta"  # extend never changes the receiver's own mode
+
+
+def test_rule_01_cumulative_chunks_replace_and_never_double():
+    first = chunk(out(TextPart(text="Hel"), token_ids=[1], logits=torch.ones(1, 3)), mode="cumulative")
+    second = chunk(out(TextPart(text="Hello"), token_ids=[1, 2], logits=torch.ones(2, 3)), mode="cumulative")
+    r = merged(first, second)
+    assert r.outputs[0].text == "Hello"
+    assert r.outputs[0].token_ids == [1, 2]
+    assert r.outputs[0].logits.shape == (2, 3)
+
+
+def test_rule_01_complete_response_merges_like_a_delta():
+    complete = LMResponse(outputs=[out(TextPart(text="one "), token_ids=[1])])
+    complete.extend(LMResponse(outputs=[out(TextPart(text="two"), token_ids=[2])]))
+    assert complete.outputs[0].text == "one two"
+    assert complete.outputs[0].token_ids == [1, 2]
+    assert complete.chunk_mode is None
+
+
+def test_rule_01_output_extend_says_the_mode_by_keyword():
+    o = out(TextPart(text="Hel"), token_ids=[1])
+    assert o.extend(out(TextPart(text="lo"), token_ids=[2])) is o
+    assert (o.text, o.token_ids) == ("Hello", [1, 2])
+    o.extend(out(TextPart(text="Hello!"), token_ids=[1, 2, 3]), mode="cumulative")
+    assert (o.text, o.token_ids) == ("Hello!", [1, 2, 3])
+    o.extend(out(TextPart(text="?")), mode=ChunkMode.delta)
+    assert o.text == "Hello!?"
+    with pytest.raises(ValueError, match="mode"):
+        o.extend(out(), mode="append")
+
+
+# --- rule 2: outputs by index -----------------------------------------------------------------
+
+
+def test_rule_02_outputs_merge_by_index_not_position():
+    r = merged(
+        chunk(out(TextPart(text="a"), index=0), out(TextPart(text="x"), index=1)),
+        chunk(out(TextPart(text="y"), index=1), out(TextPart(text="b"), index=0)),  # reversed order
+        chunk(out(TextPart(text="late"), index=3)),
+        chunk(out(TextPart(text="between"), index=2)),
+    )
+    assert [(o.index, o.text) for o in r.outputs] == [(0, "ab"), (1, "xy"), (2, "between"), (3, "late")]
+
+
+# --- rule 3: parts by key ----------------------------------------------------------------------
+
+
+def test_rule_03_parts_merge_by_key_text_then_tool_call_keeps_both():
+    r = merged(
+        chunk(out(TextPart(text="Let me check", part_index=0))),
+        chunk(out(ToolCallPart(id="c1", name="weather", arguments_raw='{"city":', part_index=1))),
+        chunk(out(ToolCallPart(name="", arguments_raw=' "Paris"}', part_index=1))),
+        chunk(out(finish_reason="tool_call")),
+    )
+    text, call = r.outputs[0].parts
+    assert text.text == "Let me check"
+    assert (call.id, call.name, call.arguments) == ("c1", "weather", {"city": "Paris"})
+
+
+def test_rule_03_out_of_order_parts_land_by_part_index():
+    r = merged(
+        chunk(out(TextPart(text="C", part_index=2))),
+        chunk(out(TextPart(text="A", part_index=0))),
+        chunk(out(ThinkingPart(text="B", part_index=1))),
+        chunk(out(TextPart(text="c", part_index=2), TextPart(text="a", part_index=0))),
+    )
+    assert [(p.part_index, p.type, p.text) for p in r.outputs[0].parts] == [
+        (0, "text", "Aa"),
+        (1, "thinking", "B"),
+        (2, "text", "Cc"),
+    ]
+
+
+def test_rule_03_a_keyless_fragment_continues_the_open_part_of_its_kind():
+    r = merged(
+        chunk(out(ThinkingPart(text="hm"))),
+        chunk(out(ThinkingPart(text="m"))),  # same kind as the open part: continues it
+        chunk(out(TextPart(text="Hi"))),  # another kind: a new part
+        chunk(out(TextPart(text="!"))),
+        chunk(out(ThinkingPart(text="again"))),  # the open part is text now: a new part
+    )
+    assert [(p.type, p.text) for p in r.outputs[0].parts] == [
+        ("thinking", "hmm"),
+        ("text", "Hi!"),
+        ("thinking", "again"),
+    ]
+
+
+def test_rule_03_tool_call_fragments_pair_up_by_id():
+    r = merged(
+        chunk(out(ToolCallPart(id="a", name="f", arguments_raw='{"x"'))),
+        chunk(out(ToolCallPart(id="b", name="g", arguments_raw='{"y"'))),
+        chunk(out(ToolCallPart(id="a", name="", arguments_raw=": 1}"))),
+        chunk(out(ToolCallPart(id="b", name="", arguments_raw=": 2}"))),
+        chunk(out(finish_reason="tool_call")),
+    )
+    assert [(c.id, c.arguments) for c in r.outputs[0].tool_calls] == [("a", {"x": 1}), ("b", {"y": 2})]
+
+
+# --- rule 4: tool-call arguments ---------------------------------------------------------------
+
+
+def test_rule_04_arguments_buffered_then_parsed_once_when_the_call_completes():
+    r = merged(
+        chunk(out(ToolCallPart(id="c", name="f", arguments_raw='{"q": ', part_index=0))),
+        chunk(out(ToolCallPart(name="", arguments_raw='"a b"', part_index=0))),
+        chunk(out(ToolCallPart(name="", arguments_raw="}"))),
+    )
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == (None, '{"q": "a b"}')  # still streaming
+    r.extend(chunk(out(finish_reason="tool_call")))
+    assert (call.arguments, call.arguments_raw) == ({"q": "a b"}, None)
+    parsed = call.arguments
+    r.extend(chunk(out(finish_reason="tool_call")))
+    assert call.arguments is parsed  # not parsed again
+
+
+@pytest.mark.parametrize("raw", ['{"city": "Par', "[1, 2]", '{"a": NaN}', "'single'", "null"])
+def test_rule_04_argument_text_that_does_not_parse_stays_raw(raw):
+    r = merged(chunk(out(ToolCallPart(name="f", arguments_raw=raw), finish_reason="tool_call")))
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == (None, raw)
+
+
+@pytest.mark.parametrize("fragments", [[], [""], ["", " \n"]])
+def test_rule_04_an_empty_argument_buffer_means_an_empty_object(fragments):
+    chunks = [chunk(out(ToolCallPart(name="ping", part_index=0)))]
+    chunks += [chunk(out(ToolCallPart(name="", arguments_raw=f, part_index=0))) for f in fragments]
+    r = LMResponse.from_chunks(chunks)
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == ({}, None)
+
+
+def test_rule_04_from_chunks_and_finalize_complete_calls_without_a_finish_reason():
+    chunks = [chunk(out(ToolCallPart(name="f", arguments_raw='{"n": 1}')))]
+    assert LMResponse.from_chunks(chunks).outputs[0].parts[0].arguments == {"n": 1}
+    r = merged(*chunks)
+    assert r.outputs[0].parts[0].arguments is None
+    assert r.finalize() is r
+    assert r.outputs[0].parts[0].arguments == {"n": 1}
+    o = out(ToolCallPart(name="f", arguments_raw="{}"))
+    assert o.finalize().parts[0].arguments == {}
+
+
+def test_rule_04_the_tail_of_a_call_is_not_parsed_on_its_own():
+    # A run of chunks holding only later fragments (empty name) is not a whole call.
+    tail = merged(chunk(out(ToolCallPart(name="", arguments_raw='{"b": 2}', part_index=0), finish_reason="stop")))
+    assert tail.outputs[0].parts[0].arguments is None
+    head = merged(chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1, "n": ', part_index=0))))
+    head.extend(chunk(out(ToolCallPart(name="", arguments_raw="3}", part_index=0), finish_reason="stop")))
+    assert head.outputs[0].parts[0].arguments == {"a": 1, "n": 3}
+
+
+def test_rule_04_parsed_arguments_in_a_chunk_supersede_buffered_text():
+    r = merged(chunk(out(ToolCallPart(name="f", arguments_raw=" ", part_index=0))))
+    r.extend(chunk(out(ToolCallPart(name="f", arguments={"k": [1]}, part_index=0))))
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == ({"k": [1]}, None)
+
+
+# --- rules 5 and 6: thinking, citations --------------------------------------------------------
+
+
+def test_rule_05_thinking_text_concatenates_while_signature_and_redacted_replace():
+    r = merged(
+        chunk(out(ThinkingPart(text="Let me ", signature="old", part_index=0))),
+        chunk(out(ThinkingPart(text="think.", part_index=0))),
+        chunk(out(ThinkingPart(signature="sig-final", redacted=False, part_index=0))),
+        chunk(out(ThinkingPart(text="opaque", redacted=True, part_index=1))),
+    )
+    thinking, redacted = r.outputs[0].parts
+    assert (thinking.text, thinking.signature, thinking.redacted) == ("Let me think.", "sig-final", False)
+    assert redacted.redacted is True
+    assert r.outputs[0].reasoning == "Let me think."  # the redacted payload is not reasoning
+
+
+def test_rule_06_citations_append_to_the_part_they_belong_to():
+    r = merged(
+        chunk(out(TextPart(text="Paris", citations=[Citation(url="a")], part_index=0))),
+        chunk(out(TextPart(text="Rome", citations=[Citation(url="c")], part_index=1))),
+        chunk(out(TextPart(text=" is big", citations=[Citation(url="b")], part_index=0))),
+    )
+    first, second = r.outputs[0].parts
+    assert [c.url for c in first.citations] == ["a", "b"]
+    assert [c.url for c in second.citations] == ["c"]
+
+
+# --- rule 7: token ids and logprobs --------------------------------------------------------------
+
+
+def test_rule_07_token_ids_and_logprobs_concatenate_and_stay_aligned():
+    a = chunk(out(token_ids=[5, 6], logprobs=[lp(5, top=2), lp(None, top=0)]))
+    b = chunk(out(token_ids=[7], logprobs=[lp(7, top=3)]))
+    r = merged(a, b)
+    o = r.outputs[0]
+    assert o.token_ids == [5, 6, 7]
+    assert o.logprobs == [*a.outputs[0].logprobs, *b.outputs[0].logprobs]
+    assert [len(x.top or []) for x in o.logprobs] == [2, 0, 3]  # alternatives stay whole per position
+    assert o.logprobs[0] is not a.outputs[0].logprobs[0]
+
+
+# --- rule 8: finish reason and stop sequence ---------------------------------------------------
+
+
+def test_rule_08_the_last_non_null_finish_reason_and_stop_sequence_win():
+    r = merged(
+        chunk(out(finish_reason="length", stop_sequence="\n", provider_finish_reason="max_tokens")),
+        chunk(out(finish_reason="stop", stop_sequence="END", provider_finish_reason="end_turn")),
+        chunk(out(TextPart(text="x"))),  # nulls: erase nothing
+    )
+    o = r.outputs[0]
+    assert (o.finish_reason, o.stop_sequence, o.provider_finish_reason) == ("stop", "END", "end_turn")
+
+
+# --- rule 9: usage ------------------------------------------------------------------------------
+
+
+def test_rule_09_usage_is_replaced_field_by_field_never_summed_never_erased():
+    r = merged(
+        chunk(usage=LMUsage(input_tokens=10, output_tokens=1)),
+        chunk(usage=LMUsage(output_tokens=5, provider_details={"x": 1})),
+        chunk(usage=LMUsage(cache_read_tokens=4)),
+        chunk(out(TextPart(text="t"), usage=LMUsage(output_tokens=2))),
+        chunk(out(usage=LMUsage(output_tokens=3, input_tokens=9))),
+    )
+    assert r.usage == LMUsage(input_tokens=10, output_tokens=5, cache_read_tokens=4, provider_details={"x": 1})
+    assert r.outputs[0].usage == LMUsage(input_tokens=9, output_tokens=3)
+
+
+# --- rule 10: tensors -----------------------------------------------------------------------------
+
+
+def test_rule_10_tensors_concatenate_along_the_sequence_keeping_dtype_and_device():
+    rows = [torch.randn(k, 4, dtype=torch.float64) for k in (1, 3, 0, 2)]
+    hidden = [torch.arange(k * 2, dtype=torch.int64).reshape(k, 2) for k in (2, 1, 1, 3)]
+    r = merged(*(chunk(out(logits=x, last_hidden_state=h)) for x, h in zip(rows, hidden, strict=True)))
+    o = r.outputs[0]
+    assert torch.equal(o.logits, torch.cat(rows)) and o.logits.dtype == torch.float64
+    assert torch.equal(o.last_hidden_state, torch.cat(hidden)) and o.last_hidden_state.dtype == torch.int64
+    assert o.logits.device == rows[0].device
+
+
+# --- rule 11: the chunk is never changed nor shared ------------------------------------------------
+
+
+def _rich_chunk() -> LMResponse:
+    return chunk(
+        out(
+            TextPart(text="t", citations=[Citation(url="u")], provider_data={"k": [1]}),
+            ToolCallPart(name="f", arguments={"a": {"b": [1]}}, part_index=1),
+            token_ids=[1, 2],
+            logprobs=[lp(1, top=2), lp(2)],
+            logits=torch.randn(2, 3),
+            usage=LMUsage(output_tokens=2, provider_details={"d": [1]}),
+            provider_data={"p": {"q": 1}},
+            metadata={"m": [1]},
+        ),
+        usage=LMUsage(input_tokens=3),
+        provider_data={"r": [1]},
+        metadata={"tags": ["a"]},
+        error=LMError(message="m", provider_data={"e": [1]}),
+    )
+
+
+@pytest.mark.parametrize("mode", ["delta", "cumulative"])
+def test_rule_11_the_chunk_is_never_mutated_and_never_aliased(mode):
+    first, second = _rich_chunk(), _rich_chunk()
+    second.chunk_mode = mode
+    before = [state(first), state(second)]
+    r = merged(first, second)
+    assert [state(first), state(second)] == before
+    assert not mutable_ids(r) & (mutable_ids(first) | mutable_ids(second))
+    kept = state(r)
+    second.outputs[0].token_ids.append(9)
+    second.outputs[0].parts[0].citations.clear()
+    second.outputs[0].parts[1].arguments["a"]["b"].append(2)
+    second.outputs[0].logits.zero_()
+    second.metadata["tags"].append("b")
+    assert state(r) == kept
+
+
+# --- rule 12: strings accumulate in buffers --------------------------------------------------------
+
+
+def test_rule_12_text_grows_in_place_yet_reads_right_after_every_extend():
+    r = LMResponse(chunk_mode="delta")
+    expected, seen = "", []
+    for n in range(200):
+        piece = f"w{n} "
+        r.extend(chunk(out(TextPart(text=piece), ThinkingPart(text=piece, part_index=1), index=n % 2)))
+        expected += piece if n % 2 == 0 else ""
+        seen.append(r.outputs[0].text)  # the caller keeps a reference: it must never change
+        assert r.outputs[0].text == expected
+    assert all(s == expected[: len(s)] for s in seen)
+    assert [len(s) for s in seen] == sorted(len(s) for s in seen)
+
+
+# --- rule 13: identity and errors -----------------------------------------------------------------
+
+
+def test_rule_13_identity_fields_come_from_the_first_chunk_that_has_them():
+    r = merged(
+        chunk(model="m-1"),
+        chunk(id="first", model="m-2", created="2025-01-01T00:00:00Z", provider="openai"),
+        chunk(id="second", created="2026-01-01T00:00:00Z", provider="other"),
+    )
+    assert (r.id, r.model, r.provider, r.created.year) == ("first", "m-1", "openai", 2025)
+
+
+def test_rule_13_an_error_chunk_makes_every_output_finish_with_error():
+    r = merged(
+        chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1}'), index=0), out(TextPart(text="x"), index=1)),
+        chunk(out(finish_reason="stop", index=1)),
+        chunk(error=LMError(message="upstream reset", code="502")),
+        chunk(out(finish_reason="stop", index=0)),  # a later reason does not hide the failure
+    )
+    assert [o.finish_reason for o in r.outputs] == ["error", "error"]
+    assert r.error.message == "upstream reset"
+    assert r.outputs[0].parts[0].arguments == {"a": 1}  # the stream is over: calls completed
+
+
+def test_rule_13_an_error_on_one_output_fails_that_output_only():
+    r = merged(
+        chunk(out(TextPart(text="a"), index=0), out(TextPart(text="b"), index=1)),
+        chunk(out(error=LMError(message="bad"), index=1), out(finish_reason="stop", index=0)),
+    )
+    assert [o.finish_reason for o in r.outputs] == ["stop", "error"]
+    assert r.outputs[1].error.message == "bad"
+
+
+# --- read-outs --------------------------------------------------------------------------------
+
+
+def test_output_read_outs_match_the_parts():
+    o = out(
+        ThinkingPart(text="plan "),
+        TextPart(text="Hello "),
+        ToolCallPart(name="f", arguments={}),
+        ThinkingPart(text="secret", redacted=True),
+        TextPart(text="world"),
+        RefusalPart(text="no"),
+        ImagePart(url="https://x/y.png"),
+    )
+    assert o.text == "Hello world"
+    assert o.reasoning == "plan "
+    assert o.refusal == "no"
+    assert [c.name for c in o.tool_calls] == ["f"] and o.tool_calls[0] is o.parts[2]
+    bare = out(ImagePart(url="https://x/y.png"))
+    assert (bare.text, bare.reasoning, bare.refusal, bare.tool_calls) == (None, None, None, [])
+
+
+# --- from_chunks -----------------------------------------------------------------------------
+
+
+def test_from_chunks_returns_a_complete_response_and_rejects_what_is_not():
+    r = LMResponse.from_chunks(iter([chunk(out(TextPart(text="a"))), chunk(out(finish_reason="stop"))]))
+    assert r.chunk_mode is None and r.outputs[0].text == "a"
+    assert LMResponse.model_validate(r.model_dump()) == r
+    with pytest.raises(MergeError, match="at least one chunk"):
+        LMResponse.from_chunks([])
+    with pytest.raises(MergeError, match=r"outputs\[0\].parts"):
+        LMResponse.from_chunks([chunk(out(finish_reason="stop"))])
+
+
+def test_merging_another_class_is_a_type_error():
+    with pytest.raises(TypeError, match="LMOutput into a LMResponse"):
+        LMResponse(chunk_mode="delta").extend(out())
+    with pytest.raises(TypeError):
+        out().extend(chunk())
+
+
+# --- failures leave the receiver exactly as it was ------------------------------------------
+
+
+def _receiver() -> LMResponse:
+    r = merged(
+        chunk(
+            out(
+                TextPart(text="hello", part_index=0),
+                ToolCallPart(id="a", name="f", arguments_raw='{"x"', part_index=1),
+                token_ids=[1],
+                logprobs=[lp(1)],
+                logits=torch.randn(1, 4),
+                index=0,
+            ),
+            out(TextPart(text="other", part_index=0), index=1),
+            usage=LMUsage(input_tokens=1),
+        ),
+        chunk(out(logits=torch.randn(1, 4), index=0)),  # now in a growth buffer with spare rows
+    )
+    return r
+
+
+FAILURES = {
+    "part kind clash at a part_index": (
+        chunk(out(ThinkingPart(text="t", part_index=0))),
+        "outputs[0].parts[0].type",
+        ("'text'", "'thinking'"),
+    ),
+    "tool-call id clash at a part_index": (
+        chunk(out(ToolCallPart(id="b", name="f", arguments_raw="1", part_index=1))),
+        "outputs[0].parts[1].id",
+        ("'a'", "'b'"),
+    ),
+    "tool-call name clash": (
+        chunk(out(ToolCallPart(id="a", name="g", arguments_raw="1"))),
+        "outputs[0].parts[1].name",
+        ("'f'", "'g'"),
+    ),
+    "tool-call part_index clash": (
+        chunk(out(ToolCallPart(id="a", name="", arguments_raw="1", part_index=5))),
+        "outputs[0].parts[1].part_index",
+        ("1", "5"),
+    ),
+    "tensor dtype clash": (
+        chunk(out(logits=torch.randn(1, 4, dtype=torch.float16))),
+        "outputs[0].logits.dtype",
+        ("torch.float32", "torch.float16"),
+    ),
+    "tensor shape clash": (
+        chunk(out(logits=torch.randn(1, 5))),
+        "outputs[0].logits.shape",
+        ("(2, 4)", "(1, 5)"),
+    ),
+    "tensor device clash": (
+        chunk(out(logits=torch.empty(1, 4, device="meta"))),
+        "outputs[0].logits.device",
+        ("cpu", "meta"),
+    ),
+    "token ids and logprobs misaligned": (
+        chunk(out(token_ids=[2])),
+        "outputs[0].logprobs",
+        ("2 token ids", "1 logprobs"),
+    ),
+    "a clash after other changes were made": (
+        chunk(
+            out(TextPart(text=" more", part_index=0), token_ids=[4], logprobs=[lp(4)], logits=torch.randn(3, 4)),
+            out(ToolCallPart(name="f", part_index=0), index=1),
+            id="late-id",
+            usage=LMUsage(input_tokens=7, output_tokens=3),
+            metadata={"k": 1},
+        ),
+        "outputs[1].parts[0].type",
+        ("'text'", "'tool_call'"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILURES))
+def test_a_failed_merge_names_the_field_and_both_values_and_changes_nothing(name):
+    bad, path, (ours, theirs) = FAILURES[name]
+    r = _receiver()
+    before, logits = state(r), r.outputs[0].logits
+    with pytest.raises(MergeError) as caught:
+        r.extend(bad)
+    message = str(caught.value)
+    assert caught.value.path == path and message.startswith(path)
+    assert ours in message and theirs in message
+    assert isinstance(caught.value, ValueError)
+    assert state(r) == before
+    assert r.outputs[0].logits is logits
+    # The receiver still works, its growth buffer included.
+    extra = torch.randn(2, 4)
+    r.extend(chunk(out(TextPart(text="!", part_index=0), logits=extra)))
+    assert r.outputs[0].text == "hello!"
+    assert torch.equal(r.outputs[0].logits, torch.cat([logits, extra]))
+
+
+def test_output_extend_with_another_index_fails_and_changes_nothing():
+    o = out(TextPart(text="a"), index=0)
+    before = state(o)
+    with pytest.raises(MergeError, match=r"^index: outputs pair up by index \(receiver has 0, chunk has 1\)"):
+        o.extend(out(TextPart(text="b"), index=1))
+    assert state(o) == before
+
+
+def test_a_failed_output_extend_changes_nothing():
+    o = copy.deepcopy(_receiver().outputs[0])
+    before = state(o)
+    with pytest.raises(MergeError, match=r"^parts\[0\]\.type"):
+        o.extend(out(TextPart(text="x", part_index=2), ThinkingPart(text="t", part_index=0)))
+    assert state(o) == before
+
+
+def test_logprobs_that_name_other_tokens_than_token_ids_fail_and_change_nothing():
+    r = merged(chunk(out(TextPart(text="a"), token_ids=[1, 2])))
+    before = state(r)
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.logprobs\[1\]\.token_id: .*receiver has 2, chunk has 3"):
+        r.extend(chunk(out(logprobs=[lp(1), lp(3)])))
+    assert state(r) == before
+    r.extend(chunk(out(logprobs=[lp(1), lp(2)])))
+    assert [x.token_id for x in r.outputs[0].logprobs] == [1, 2]

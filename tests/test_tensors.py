@@ -1,0 +1,253 @@
+"""Tensor fields: kept as given, grown in amortised constant time, compared, copied, pickled,
+written to JSON only on request (exactly), and optional: without torch the rest works."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import torch
+from pydantic import ValidationError
+
+from lmcontract import LMOutput, LMResponse, TextPart
+from lmcontract.lib import tensors
+
+SCHEMA = Path(__file__).resolve().parent.parent / "generated" / "jsonschema" / "lmcontract.schema.json"
+ALL_DTYPES = [getattr(torch, name) for name in tensors.DTYPES]
+
+
+def response(**output_fields) -> LMResponse:
+    return LMResponse(outputs=[LMOutput(index=0, parts=[TextPart(text="x")], **output_fields)])
+
+
+def bits(t: torch.Tensor) -> torch.Tensor:
+    """The tensor's bit patterns, so that NaN payloads and -0.0 compare exactly."""
+    if t.dtype == torch.bool:
+        return t.to(torch.uint8)
+    if t.dtype.is_floating_point:
+        return t.view({2: torch.int16, 4: torch.int32, 8: torch.int64}[t.element_size()])
+    return t
+
+
+# --- kept as given ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        torch.randn(3, 5),
+        torch.randn(2, 4, dtype=torch.bfloat16),
+        torch.randn(5, 3).t(),  # not contiguous
+        torch.empty(2, 7, device="meta"),
+        torch.zeros(0, 4, dtype=torch.int64),
+    ],
+    ids=["float32", "bfloat16", "transposed", "meta-device", "empty"],
+)
+def test_a_tensor_field_keeps_the_tensor_as_given(value):
+    o = LMOutput(index=0, logits=value, last_hidden_state=value)
+    assert o.logits is value and o.last_hidden_state is value
+    assert (o.logits.dtype, o.logits.device) == (value.dtype, value.device)
+
+
+@pytest.mark.parametrize("shape", [(4,), (1, 2, 3), ()])
+def test_a_tensor_of_the_wrong_rank_is_rejected_with_a_clear_error(shape):
+    with pytest.raises(ValidationError, match=r"expected a tensor of rank 2 \(sequence, vocab\), got shape"):
+        LMOutput(index=0, logits=torch.zeros(shape))
+    o = LMOutput(index=0)
+    with pytest.raises(ValidationError, match=r"rank 2 \(sequence, hidden\)"):
+        o.last_hidden_state = torch.zeros(shape)
+    assert o.last_hidden_state is None
+
+
+def test_a_value_that_is_no_tensor_is_rejected():
+    with pytest.raises(ValidationError, match=r"expected a torch\.Tensor or an EncodedTensor, got list"):
+        LMOutput(index=0, logits=[[0.5]])
+
+
+# --- growing ---------------------------------------------------------------------------------
+
+
+def test_extend_grows_a_buffer_correct_after_every_chunk_within_twice_the_rows():
+    o = LMOutput(index=0)
+    pieces, held, storages = [], [], set()
+    for n in range(300):
+        piece = torch.randn(n % 3, 8)
+        pieces.append(piece)
+        o.extend(LMOutput(index=0, logits=piece))
+        whole = torch.cat(pieces)
+        assert torch.equal(o.logits, whole)
+        assert tensors.capacity_rows(o.logits) <= max(2 * o.logits.shape[0], 1)
+        storages.add(o.logits.untyped_storage().data_ptr())
+        held.append((o.logits, whole))
+    # Amortised constant time: the rows were copied into a few buffers, not one per chunk.
+    assert len(storages) <= math.log2(o.logits.shape[0]) + 2
+    # What a caller took earlier still reads the same: appends only write rows past its end.
+    assert all(torch.equal(view, value) for view, value in held)
+
+
+def test_two_outputs_holding_one_grown_tensor_never_write_each_others_rows():
+    first = LMOutput(index=0, logits=torch.zeros(1, 2))
+    first.extend(LMOutput(index=0, logits=torch.ones(1, 2)))  # now a view with spare rows
+    second = LMOutput(index=0, logits=first.logits)
+    first.extend(LMOutput(index=0, logits=torch.full((1, 2), 5.0)))
+    second.extend(LMOutput(index=0, logits=torch.full((1, 2), 7.0)))
+    assert first.logits[:, 0].tolist() == [0, 1, 5]
+    assert second.logits[:, 0].tolist() == [0, 1, 7]
+
+
+def test_finalize_gives_back_the_spare_rows():
+    o = LMOutput(index=0)
+    for _ in range(5):
+        o.extend(LMOutput(index=0, logits=torch.ones(1, 3)))
+    assert tensors.capacity_rows(o.logits) > 5
+    grown = o.logits
+    o.finalize()
+    assert torch.equal(o.logits, grown)
+    assert o.logits.untyped_storage().nbytes() == o.logits.nbytes
+
+
+def test_from_chunks_concatenates_once_into_storage_of_its_own():
+    rows = [torch.randn(1, 16, dtype=torch.float16) for _ in range(50)]
+    chunks = [LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, logits=x)]) for x in rows]
+    chunks[0].outputs[0].parts = [TextPart(text="t")]
+    r = LMResponse.from_chunks(chunks)
+    assert torch.equal(r.outputs[0].logits, torch.cat(rows)) and r.outputs[0].logits.dtype == torch.float16
+    assert r.outputs[0].logits.untyped_storage().nbytes() == r.outputs[0].logits.nbytes
+    assert all(r.outputs[0].logits.untyped_storage().data_ptr() != x.untyped_storage().data_ptr() for x in rows)
+
+
+# --- equality, copies, pickle ------------------------------------------------------------------
+
+
+def test_equality_compares_tensors_by_dtype_shape_and_every_value():
+    logits = torch.randn(3, 4)
+    a = response(logits=logits)
+    assert a == response(logits=logits.clone())
+    assert a != response(logits=logits + 1)
+    assert a != response(logits=logits.double())
+    assert a != response(logits=logits[:2])
+    assert a != response()
+    assert a.outputs[0] == response(logits=logits.clone()).outputs[0]
+    assert a.outputs[0] != "not an output"
+
+
+def test_deepcopy_and_pickle_keep_tensors_and_share_nothing():
+    o = LMOutput(index=0, parts=[TextPart(text="x")], logits=torch.randn(1, 4, dtype=torch.bfloat16))
+    o.extend(LMOutput(index=0, logits=torch.randn(2, 4, dtype=torch.bfloat16)))  # a grown view
+    r = LMResponse(outputs=[o])
+    copied = copy.deepcopy(r)
+    assert copied == r and copied.outputs[0].logits.dtype == torch.bfloat16
+    assert copied.outputs[0].logits.untyped_storage().data_ptr() != o.logits.untyped_storage().data_ptr()
+    restored = pickle.loads(pickle.dumps(r))
+    assert restored == r and restored.outputs[0].logits.dtype == torch.bfloat16
+    restored.outputs[0].extend(LMOutput(index=0, logits=torch.zeros(1, 4, dtype=torch.bfloat16)))
+    assert r.outputs[0].logits.shape == (3, 4)  # the copy grows on its own
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def test_json_leaves_tensors_out_unless_asked():
+    logits = torch.randn(2, 3)
+    r = response(logits=logits, last_hidden_state=torch.randn(2, 5))
+    dumped = json.loads(r.model_dump_json())
+    assert "logits" not in dumped["outputs"][0] and "last_hidden_state" not in dumped["outputs"][0]
+    assert "logits" not in r.model_dump(mode="json")["outputs"][0]
+    assert r.model_dump()["outputs"][0]["logits"] is logits  # Python dumps keep the tensor
+    assert LMResponse.model_validate_json(r.model_dump_json()).outputs[0].logits is None
+
+
+def _special(dtype: torch.dtype) -> torch.Tensor:
+    if dtype == torch.bool:
+        return torch.tensor([[True, False, True]])
+    if dtype.is_floating_point:
+        info = torch.finfo(dtype)
+        values = [float("nan"), float("inf"), -float("inf"), -0.0, info.tiny / 2, info.max, 1 / 3]
+        return torch.tensor([values, values[::-1]], dtype=torch.float64).to(dtype)
+    info = torch.iinfo(dtype)
+    return torch.tensor([[info.min, info.max, 0], [1, -1 if info.min < 0 else 2, 7]], dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=tensors.DTYPES)
+def test_json_round_trips_tensors_exactly_on_request(dtype):
+    value = _special(dtype)
+    r = response(logits=value, last_hidden_state=torch.zeros(0, 3, dtype=dtype))
+    text = r.model_dump_json(context={"tensors": True})
+    back = LMResponse.model_validate_json(text)
+    for name in ("logits", "last_hidden_state"):
+        got, want = getattr(back.outputs[0], name), getattr(r.outputs[0], name)
+        assert (got.dtype, got.shape) == (want.dtype, want.shape)
+        assert torch.equal(bits(got), bits(want))
+    assert back.model_dump_json(context=tensors.WITH_TENSORS) == text
+    via_dict = LMResponse.model_validate(r.model_dump(mode="json", context={"tensors": True}))
+    assert torch.equal(bits(via_dict.outputs[0].logits), bits(value))
+
+
+def test_json_with_tensors_is_described_by_the_published_schema():
+    schema = json.loads(SCHEMA.read_text())
+    r = response(logits=torch.randn(2, 3, dtype=torch.bfloat16), last_hidden_state=torch.ones(2, 4, dtype=torch.bool))
+    jsonschema.Draft201909Validator(schema).validate(json.loads(r.model_dump_json(context={"tensors": True})))
+    jsonschema.Draft201909Validator(schema).validate(json.loads(r.model_dump_json()))
+
+
+# --- torch is optional ---------------------------------------------------------------------------
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_importing_lmcontract_loads_neither_torch_nor_linkml():
+    done = _run(
+        "import sys, lmcontract\n"
+        "from lmcontract.lib import merge, tensors\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'linkml', 'linkml_runtime')))"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+WITHOUT_TORCH = """
+import sys
+sys.modules["torch"] = None  # as if torch were not installed: importing it raises ImportError
+import lmcontract
+from lmcontract import LMOutput, LMResponse, TextPart
+
+chunks = [
+    LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, parts=[TextPart(text="Hel")], token_ids=[1])]),
+    LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, parts=[TextPart(text="lo")], finish_reason="stop")]),
+]
+r = LMResponse.from_chunks(chunks)
+assert r.outputs[0].text == "Hello" and r == LMResponse.model_validate_json(r.model_dump_json())
+assert LMResponse.model_validate_json(r.model_dump_json(context={"tensors": True})) == r
+
+encoded = {"dtype": "float32", "shape": [1, 1], "data": "AACAPw=="}
+attempts = [
+    lambda: LMOutput(index=0, logits=encoded),
+    lambda: LMOutput(index=0, last_hidden_state=[[1.0]]),
+    lambda: setattr(r.outputs[0], "logits", encoded),
+    lambda: LMOutput.model_validate_json('{"index": 0, "logits": %s}' % __import__("json").dumps(encoded)),
+]
+for attempt in attempts:
+    try:
+        attempt()
+    except ValueError as exc:
+        assert "pip install 'lmcontract[torch]'" in str(exc), str(exc)
+    else:
+        raise AssertionError("a tensor field was set without torch")
+assert sys.modules["torch"] is None
+print("ok")
+"""
+
+
+def test_without_torch_everything_else_works_and_a_tensor_field_names_the_extra():
+    done = _run(WITHOUT_TORCH)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
