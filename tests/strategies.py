@@ -5,7 +5,7 @@ code so that merging them back is a real check.
 Conventions the chunkers follow, as real streams do:
 - every part has ``part_index`` equal to its position; the first fragment of a part carries it,
   later fragments may leave it out when parts arrive one after another;
-- a tool call's first fragment carries its name, later fragments an empty name;
+- a tool call's first fragment carries its name, later fragments none (None or "");
 - finish reasons and errors come after the last part fragment of their output.
 """
 
@@ -225,7 +225,7 @@ def _fragments(draw: Any, part: Any, keyless_ok: bool) -> list:
         if first and part.provider_data is not None:
             fields["provider_data"] = part.provider_data
         if kind == "tool_call":
-            fields["name"] = part.name if first else ""
+            fields["name"] = part.name if first else draw(st.sampled_from([None, ""]))
             fields["arguments_raw"] = text
             id_at = draw(st.integers(0, len(texts) - 1))
             if part.id is not None and (n == id_at or draw(st.booleans())):

@@ -113,7 +113,7 @@ def test_rule_03_parts_merge_by_key_text_then_tool_call_keeps_both():
     r = merged(
         chunk(out(TextPart(text="Let me check", part_index=0))),
         chunk(out(ToolCallPart(id="c1", name="weather", arguments_raw='{"city":', part_index=1))),
-        chunk(out(ToolCallPart(name="", arguments_raw=' "Paris"}', part_index=1))),
+        chunk(out(ToolCallPart(arguments_raw=' "Paris"}', part_index=1))),
         chunk(out(finish_reason="tool_call")),
     )
     text, call = r.outputs[0].parts
@@ -154,7 +154,7 @@ def test_rule_03_tool_call_fragments_pair_up_by_id():
     r = merged(
         chunk(out(ToolCallPart(id="a", name="f", arguments_raw='{"x"'))),
         chunk(out(ToolCallPart(id="b", name="g", arguments_raw='{"y"'))),
-        chunk(out(ToolCallPart(id="a", name="", arguments_raw=": 1}"))),
+        chunk(out(ToolCallPart(id="a", arguments_raw=": 1}"))),
         chunk(out(ToolCallPart(id="b", name="", arguments_raw=": 2}"))),
         chunk(out(finish_reason="tool_call")),
     )
@@ -207,11 +207,11 @@ def test_rule_04_from_chunks_and_finalize_complete_calls_without_a_finish_reason
 
 
 def test_rule_04_the_tail_of_a_call_is_not_parsed_on_its_own():
-    # A run of chunks holding only later fragments (empty name) is not a whole call.
-    tail = merged(chunk(out(ToolCallPart(name="", arguments_raw='{"b": 2}', part_index=0), finish_reason="stop")))
+    # A run of chunks holding only later fragments (no name) is not a whole call.
+    tail = merged(chunk(out(ToolCallPart(arguments_raw='{"b": 2}', part_index=0), finish_reason="stop")))
     assert tail.outputs[0].parts[0].arguments is None
     head = merged(chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1, "n": ', part_index=0))))
-    head.extend(chunk(out(ToolCallPart(name="", arguments_raw="3}", part_index=0), finish_reason="stop")))
+    head.extend(chunk(out(ToolCallPart(arguments_raw="3}", part_index=0), finish_reason="stop")))
     assert head.outputs[0].parts[0].arguments == {"a": 1, "n": 3}
 
 

@@ -21,6 +21,8 @@ PUBLISHED = ROOT / "generated" / "jsonschema" / "lmcontract.schema.json"
 LOADED = """
 import json, sys
 import lmcontract, lmcontract.cli
+from lmcontract import *  # every model built, as a user gets them
+LMResponse.model_validate({"outputs": [{"index": 0, "parts": [{"type": "text", "text": "hi"}]}]})
 print(json.dumps({"file": lmcontract.__file__, "modules": sorted(sys.modules)}))
 """
 

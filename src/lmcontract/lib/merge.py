@@ -24,7 +24,7 @@ How a chunk merges (the rules of "Merging a stream" in the design notes):
   (which ``from_chunks`` calls). A parse that gives a JSON object moves it to ``arguments``
   and clears the raw text; otherwise the raw text stays and ``arguments`` stays None. An
   empty (or all-blank) buffer means ``{}``. Only calls whose name has arrived are completed:
-  the first fragment of a call carries its name, later ones may leave it empty, so a run of
+  the first fragment of a call carries its name, later ones may leave it out (or empty), so a run of
   chunks holding only the tail of a call never parses that tail as if it were the whole.
   A chunk that carries parsed ``arguments`` and no raw text replaces both.
 - ``token_ids`` and ``logprobs`` are appended (replaced when cumulative) and must stay aligned;
@@ -604,7 +604,7 @@ def _part_plan(cls: type) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]
 def _merge_call_keys(mine: BaseModel, pd: dict, journal: Journal, where: tuple) -> None:
     if pd["id"] is not None:
         _adopt_key(mine, "id", pd["id"], journal, where)
-    if pd["name"]:  # a call's later fragments may leave the name empty
+    if pd["name"]:  # a call's later fragments may leave the name out (None or "")
         _adopt_key(mine, "name", pd["name"], journal, where)
     if pd["arguments"] is not None and pd["arguments_raw"] is None and mine.__dict__["arguments_raw"] is not None:
         # Parsed arguments are the whole call: raw text buffered so far is superseded.
