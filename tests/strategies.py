@@ -218,6 +218,7 @@ def _fragments(draw: Any, part: Any, keyless_ok: bool) -> list:
         texts = _pieces(draw, part.text)
     citations = _pieces(draw, part.citations) if kind == "text" and part.citations is not None else []
     made = []
+    id_at = draw(st.integers(0, len(texts) - 1))  # the fragment that surely carries a call's id
     for n, text in enumerate(texts):
         first, last = n == 0, n == len(texts) - 1
         keyed = first or not keyless_ok or draw(st.booleans())
@@ -227,7 +228,6 @@ def _fragments(draw: Any, part: Any, keyless_ok: bool) -> list:
         if kind == "tool_call":
             fields["name"] = part.name if first else draw(st.sampled_from([None, ""]))
             fields["arguments_raw"] = text
-            id_at = draw(st.integers(0, len(texts) - 1))
             if part.id is not None and (n == id_at or draw(st.booleans())):
                 fields["id"] = part.id
         elif kind == "thinking":

@@ -247,7 +247,9 @@ KNOWN_DISAGREEMENTS = [
         "chunk-tool-call-without-name",
     ),
     _agreement(
-        "LMMessage", {"role": "assistant", "parts": [{"type": "tool_call", "id": "c"}]}, "message-tool-call-without-name"
+        "LMMessage",
+        {"role": "assistant", "parts": [{"type": "tool_call", "id": "c"}]},
+        "message-tool-call-without-name",
     ),
     # The one left: JSON's data model does not tell 1 from 1.0, Python's parser does. Documented
     # in the published schema's $comment; a strict xfail, so a fix shows up as a failure here.

@@ -12,7 +12,7 @@ from strategies import complete, cumulative_chunks, delta_chunks, mutable_ids, r
 from lmcontract import LMResponse
 
 # Drawing a response and its chunks is most of the cost; keep the suite quick on two cores.
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def merged(chunks: list[LMResponse], mode: str) -> LMResponse:

@@ -426,6 +426,14 @@ def test_from_chunks_returns_a_complete_response_and_rejects_what_is_not():
         LMResponse.from_chunks([chunk(out(finish_reason="stop"))])
 
 
+def test_merging_a_response_into_itself_appends_a_copy():
+    r = merged(chunk(out(TextPart(text="ab", part_index=0), token_ids=[1])))
+    r.extend(r)
+    assert (r.outputs[0].text, r.outputs[0].token_ids) == ("abab", [1, 1])
+    o = r.outputs[0]
+    assert o.extend(o).text == "abababab"
+
+
 def test_merging_another_class_is_a_type_error():
     with pytest.raises(TypeError, match="LMOutput into a LMResponse"):
         LMResponse(chunk_mode="delta").extend(out())
@@ -450,7 +458,8 @@ def _receiver() -> LMResponse:
             out(TextPart(text="other", part_index=0), index=1),
             usage=LMUsage(input_tokens=1),
         ),
-        chunk(out(logits=torch.randn(1, 4), index=0)),  # now in a growth buffer with spare rows
+        chunk(out(logits=torch.randn(2, 4), index=0)),
+        chunk(out(logits=torch.randn(1, 4), index=0)),  # 4 rows in a growth buffer of 6
     )
     return r
 
@@ -484,7 +493,7 @@ FAILURES = {
     "tensor shape clash": (
         chunk(out(logits=torch.randn(1, 5))),
         "outputs[0].logits.shape",
-        ("(2, 4)", "(1, 5)"),
+        ("(4, 4)", "(1, 5)"),
     ),
     "tensor device clash": (
         chunk(out(logits=torch.empty(1, 4, device="meta"))),
@@ -498,7 +507,7 @@ FAILURES = {
     ),
     "a clash after other changes were made": (
         chunk(
-            out(TextPart(text=" more", part_index=0), token_ids=[4], logprobs=[lp(4)], logits=torch.randn(3, 4)),
+            out(TextPart(text=" more", part_index=0), token_ids=[4], logprobs=[lp(4)], logits=torch.randn(1, 4)),
             out(ToolCallPart(name="f", part_index=0), index=1),
             id="late-id",
             usage=LMUsage(input_tokens=7, output_tokens=3),
@@ -515,6 +524,7 @@ def test_a_failed_merge_names_the_field_and_both_values_and_changes_nothing(name
     bad, path, (ours, theirs) = FAILURES[name]
     r = _receiver()
     before, logits = state(r), r.outputs[0].logits
+    storage = logits.untyped_storage().data_ptr()
     with pytest.raises(MergeError) as caught:
         r.extend(bad)
     message = str(caught.value)
@@ -523,11 +533,12 @@ def test_a_failed_merge_names_the_field_and_both_values_and_changes_nothing(name
     assert isinstance(caught.value, ValueError)
     assert state(r) == before
     assert r.outputs[0].logits is logits
-    # The receiver still works, its growth buffer included.
+    # The receiver still works, its growth buffer included: the 2 spare rows are still free.
     extra = torch.randn(2, 4)
     r.extend(chunk(out(TextPart(text="!", part_index=0), logits=extra)))
     assert r.outputs[0].text == "hello!"
     assert torch.equal(r.outputs[0].logits, torch.cat([logits, extra]))
+    assert r.outputs[0].logits.untyped_storage().data_ptr() == storage
 
 
 def test_output_extend_with_another_index_fails_and_changes_nothing():

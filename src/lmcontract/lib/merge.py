@@ -143,14 +143,15 @@ class Journal(list):
     waits for the end of the stream (one ``torch.cat`` instead of a growing buffer).
     """
 
-    __slots__ = ("deferred",)
+    # A class default rather than an __init__: a Python-level __init__ would cost more than
+    # the rest of a small merge, and the instance dict is only made when from_chunks sets it.
+    deferred: dict | None = None
 
 
 def _journal(deferred: dict | None = None) -> Journal:
-    # The slot is set after construction: a Python-level __init__ would cost more than the
-    # rest of a small merge.
     journal = Journal()
-    journal.deferred = deferred
+    if deferred is not None:
+        journal.deferred = deferred
     return journal
 
 
@@ -258,6 +259,8 @@ def merge_response(target: BaseModel, chunk: BaseModel, deferred: dict | None = 
     """
     if type(chunk) is not type(target):
         _wrong_type(target, chunk)
+    if chunk is target:
+        chunk = clone(chunk)  # merging a response into itself appends a copy of it
     journal = _journal(deferred)
     try:
         _merge_response(target, chunk, journal)
@@ -305,7 +308,10 @@ def _merge_outputs(target: BaseModel, outputs: list, cumulative: bool, journal: 
         write(target, "outputs", mine, journal)
     for chunk_output in outputs:
         index = chunk_output.__dict__["index"]
-        position = _find_output(mine, index)
+        if index < len(mine) and mine[index].__dict__["index"] == index:
+            position = index  # the usual layout: outputs[i].index == i
+        else:
+            position = _find_output(mine, index)
         if position < 0:
             position = ~position
             # An empty output to merge into: the same rules then hold for a first chunk.
@@ -315,8 +321,6 @@ def _merge_outputs(target: BaseModel, outputs: list, cumulative: bool, journal: 
 
 def _find_output(outputs: list, index: int) -> int:
     """Position of the output with this index, or ``~insertion_point`` when there is none."""
-    if index < len(outputs) and outputs[index].__dict__["index"] == index:
-        return index  # the usual layout: outputs[i].index == i
     position = len(outputs)
     for i in range(len(outputs) - 1, -1, -1):
         have = outputs[i].__dict__["index"]
@@ -344,6 +348,8 @@ def merge_output(target: BaseModel, chunk: BaseModel, mode: str | None = DELTA) 
         raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
     if chunk.__dict__["index"] != target.__dict__["index"]:
         raise MergeError("index", "outputs pair up by index", target.__dict__["index"], chunk.__dict__["index"])
+    if chunk is target:
+        chunk = clone(chunk)
     journal = _journal()
     try:
         _merge_output(target, chunk, mode == CUMULATIVE, journal, None)
@@ -505,11 +511,15 @@ def _merge_parts(target: BaseModel, parts: list, journal: Journal, at: int | Non
         mine = []
         write(target, "parts", mine, journal)
     for part in parts:
-        position = _find_part(mine, part, at)
+        pd = part.__dict__
+        if pd["part_index"] is None and pd.get("id") is None and mine and mine[-1].__dict__["type"] == pd["type"]:
+            position = len(mine) - 1  # the usual delta: it continues the open part
+        else:
+            position = _find_part(mine, part, at)
         if position < 0:
             _insert(mine, ~position, clone(part), journal)
         else:
-            _merge_part(mine[position], part, journal, (at, position))
+            _merge_part(mine[position], part, journal, at, position)
 
 
 def _find_part(parts: list, part: BaseModel, at: int | None) -> int:
@@ -561,18 +571,18 @@ def _check_kind(mine: BaseModel, part: BaseModel, where: tuple) -> None:
         )
 
 
-def _merge_part(mine: BaseModel, part: BaseModel, journal: Journal, where: tuple) -> None:
+def _merge_part(mine: BaseModel, part: BaseModel, journal: Journal, at: int | None, position: int) -> None:
     """Merge a delta part into the part it continues (same kind, found by _find_part).
 
-    ``where`` is (output position, part position), for error paths.
+    ``at`` and ``position`` are the output's and the part's positions, for error paths.
     """
     pd = part.__dict__
-    appended, replaced, merged = _part_plan(type(part))
+    appended, replaced, merged = _PLANS.get(type(part)) or _part_plan(type(part))
     index = pd["part_index"]
     if index is not None and mine.__dict__["part_index"] != index:
-        _adopt_key(mine, "part_index", index, journal, where)
+        _adopt_key(mine, "part_index", index, journal, (at, position))
     if pd["type"] == "tool_call":
-        _merge_call_keys(mine, pd, journal, where)
+        _merge_call_keys(mine, pd, journal, (at, position))
     if appended is not None and pd[appended] is not None:
         _append_text(mine, appended, pd[appended], journal)
     for field in replaced:
@@ -590,14 +600,12 @@ _PLANS: dict[type, tuple[str | None, tuple[str, ...], tuple[str, ...]]] = {}
 
 def _part_plan(cls: type) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
     """Per part class: the appended text field, the fields replaced, the objects merged."""
-    plan = _PLANS.get(cls)
-    if plan is None:
-        kind = cls.model_fields["type"].default
-        appended = _APPENDED_TEXT.get(kind)
-        fields = [name for name in cls.model_fields if name != appended]
-        replaced = tuple(name for name in fields if name not in _PART_SPECIAL)
-        merged = tuple(name for name in fields if name in _OBJECT_MERGED)
-        plan = _PLANS[cls] = (appended, replaced, merged)
+    kind = cls.model_fields["type"].default
+    appended = _APPENDED_TEXT.get(kind)
+    fields = [name for name in cls.model_fields if name != appended]
+    replaced = tuple(name for name in fields if name not in _PART_SPECIAL)
+    merged = tuple(name for name in fields if name in _OBJECT_MERGED)
+    plan = _PLANS[cls] = (appended, replaced, merged)
     return plan
 
 
