@@ -29,14 +29,13 @@ from codegen.common import LINKML_VERSION, banner
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Which hand-written behaviour class goes first in the bases of which generated class.
+# Which hand-written behaviour class goes first in the bases of which generated class. A class
+# gets one only when it has rules or methods to carry; adding one here is the whole seam.
 BEHAVIOURS: dict[str, str] = {
     "LMResponse": "ResponseBehaviour",
     "LMOutput": "OutputBehaviour",
-    "LMPart": "PartBehaviour",
     "LMMessage": "MessageBehaviour",
     "MediaPart": "MediaBehaviour",
-    "ToolCallPart": "ToolCallBehaviour",
     "EncodedTensor": "EncodedTensorBehaviour",
 }
 BEHAVIOUR_MODULE = "lmcontract.lib.behaviour"

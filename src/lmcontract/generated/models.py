@@ -30,9 +30,7 @@ from lmcontract.lib.behaviour import (
     MediaBehaviour,
     MessageBehaviour,
     OutputBehaviour,
-    PartBehaviour,
-    ResponseBehaviour,
-    ToolCallBehaviour
+    ResponseBehaviour
 )
 from lmcontract.lib.tensors import tensor
 from pydantic import (
@@ -70,7 +68,7 @@ class FinishReason(str, Enum):
     """
     length = "length"
     """
-    Generation hit a token limit: the requested maximum or the context window (OpenAI length, Anthropic max_tokens and model_context_window_exceeded, Gemini MAX_TOKENS). The output is truncated. OpenTelemetry GenAI equivalent length.
+    Generation hit a token limit: the requested maximum or the context window (OpenAI length, Anthropic max_tokens and model_context_window_exceeded, Gemini MAX_TOKENS, vLLM and LMDeploy length). The output is truncated. OpenTelemetry GenAI equivalent length.
     """
     tool_call = "tool_call"
     """
@@ -223,7 +221,7 @@ class LMOutput(OutputBehaviour, ConfiguredBaseModel):
     metadata: Optional[Any] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
 
 
-class LMPart(PartBehaviour, ConfiguredBaseModel):
+class LMPart(ConfiguredBaseModel):
     """
     One piece of an output or message. The type slot names the kind and selects the class; parts keep the order in which the model produced them.
     """
@@ -255,7 +253,7 @@ class ThinkingPart(LMPart):
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
-class ToolCallPart(ToolCallBehaviour, LMPart):
+class ToolCallPart(LMPart):
     """
     A request from the model to call a tool with arguments.
     """

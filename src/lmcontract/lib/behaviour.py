@@ -123,10 +123,6 @@ class OutputBehaviour(ContractModel):
         return data
 
 
-class PartBehaviour(ContractModel):
-    """Methods every part kind shares."""
-
-
 class MediaBehaviour(ContractModel):
     """Rules of the media parts (image, audio, video, document, binary)."""
 
@@ -134,10 +130,6 @@ class MediaBehaviour(ContractModel):
     def _check_media(self):
         rules.check_media(self)
         return self
-
-
-class ToolCallBehaviour(ContractModel):
-    """Methods of a tool call."""
 
 
 class EncodedTensorBehaviour(ContractModel):
