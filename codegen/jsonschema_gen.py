@@ -30,7 +30,6 @@ NOT_EXPRESSIBLE = [
     "LMOutput: logprobs and token_ids, when both are present, have the same length and agree on token_id.",
     "LMResponse: no two outputs share an index.",
     "EncodedTensor: the base64 data holds exactly prod(shape) elements of dtype.",
-    "Integers: write them without a fraction; JSON Schema counts 1.0 as an integer, lmcontract does not.",
 ]
 
 

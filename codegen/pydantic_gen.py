@@ -11,7 +11,8 @@ generation time, so the committed module is never touched by hand:
   land on the list rather than on its elements; both are put where they belong here;
 - a ``pattern`` becomes pydantic-core's own pattern constraint instead of a Python validator;
 - strict mode (chosen in ``lmcontract.lib.base``) would refuse enum values given as strings and
-  ISO timestamps given as strings from Python; those fields accept exactly what JSON carries;
+  ISO timestamps given as strings from Python, and 1.0 for an integer, which JSON Schema takes;
+  those fields accept exactly what the JSON Schema accepts;
 - hand-written behaviour classes from ``lmcontract.lib`` are put into the bases of the generated
   classes, so that nested instances (``response.outputs[0].parts[0]``) carry the behaviour too,
   which subclassing the generated classes cannot do.
@@ -77,6 +78,13 @@ class ContractPydanticGenerator(PydanticGenerator):
                 slot.maximum_value = rng.maximum_value
             rng = sv.get_type(rng.typeof) if rng.typeof else None
 
+    def _is_integer(self, name: str | None) -> bool:
+        sv = self.schemaview
+        typ = name and sv.get_type(name)
+        while typ is not None and typ.typeof:
+            name, typ = typ.typeof, sv.get_type(typ.typeof)
+        return name == "integer"
+
     # -- lifecycle overrides -------------------------------------------------------------
     def generate_slot(self, slot, cls):
         self._type_bounds(slot)
@@ -103,6 +111,11 @@ class ContractPydanticGenerator(PydanticGenerator):
             item = "dict[str, Any]"
         elif slot.range == "datetime":
             item = "IsoDateTime"
+        elif self._is_integer(slot.range):
+            bounds = [f"ge={attr.minimum_value}"] if attr.minimum_value is not None else []
+            bounds += [f"le={attr.maximum_value}"] if attr.maximum_value is not None else []
+            item = f"Annotated[int, JsonInt({', '.join(bounds)})]"
+            attr.minimum_value = attr.maximum_value = None
         elif slot.multivalued and (attr.minimum_value is not None or attr.maximum_value is not None):
             # Bounds on a list slot are bounds on each element, not on the list.
             bounds = [f"ge={attr.minimum_value}"] if attr.minimum_value is not None else []
@@ -143,6 +156,7 @@ class ContractPydanticGenerator(PydanticGenerator):
                 ),
                 Import(module=TENSOR_MODULE, objects=[ObjectImport(name="tensor")]),
                 Import(module="lmcontract.lib.base", objects=[ObjectImport(name="IsoDateTime")]),
+                Import(module="lmcontract.lib.base", objects=[ObjectImport(name="JsonInt")]),
                 Import(module="pydantic", objects=[ObjectImport(name="Strict")]),
             ]
         )

@@ -218,22 +218,17 @@ def test_one_malformed_part_is_one_error_naming_that_part():
     assert errors[0]["type"] == "union_tag_invalid"
 
 
-# Records on which the two sides are known to disagree, reported to the lead; each is a strict
-# xfail, so fixing the schema or the generator turns it into a failure until it is removed here.
+# Edge cases on which Pydantic and the JSON Schema once disagreed (nulls, 1.0 for an integer,
+# a space in a timestamp, a part without its type, bad base64, unnamed tool calls in chunks).
 def _response(**top: Any) -> dict[str, Any]:
     return {"outputs": [{"index": 0, "parts": [{"type": "text", "text": "hi"}]}], **top}
-
-
-def _disagreement(cls: str, record: dict[str, Any], name: str, reason: str) -> Any:
-    return pytest.param(cls, record, id=name, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
 def _agreement(cls: str, record: dict[str, Any], name: str) -> Any:
     return pytest.param(cls, record, id=name)
 
 
-KNOWN_DISAGREEMENTS = [
-    # Edge cases where the two sides once disagreed; they must now agree (accept or reject alike).
+EDGE_CASES = [
     _agreement("LMResponse", _response(model=None), "null-for-an-optional-field"),
     _agreement("LMResponse", _response(created="2024-05-01 12:00:00Z"), "date-time-with-a-space"),
     _agreement("TextPart", {"text": "hi"}, "part-class-without-type"),
@@ -251,19 +246,17 @@ KNOWN_DISAGREEMENTS = [
         {"role": "assistant", "parts": [{"type": "tool_call", "id": "c"}]},
         "message-tool-call-without-name",
     ),
-    # The one left: JSON's data model does not tell 1 from 1.0, Python's parser does. Documented
-    # in the published schema's $comment; a strict xfail, so a fix shows up as a failure here.
-    _disagreement(
-        "LMResponse",
-        {"outputs": [{"index": 1.0, "parts": [{"type": "text", "text": "hi"}]}]},
-        "integer-written-as-1.0",
-        "JSON Schema's integer accepts 1.0; strict Pydantic int rejects a float",
+    # JSON's data model does not tell 1 from 1.0 and neither may lmcontract; "1" stays an error.
+    _agreement(
+        "LMResponse", {"outputs": [{"index": 1.0, "parts": [{"type": "text", "text": "hi"}]}]}, "integer-as-1.0"
     ),
+    _agreement("LMUsage", {"input_tokens": 2.5}, "integer-with-a-fraction"),
+    _agreement("LMUsage", {"input_tokens": -1.0}, "negative-integer-as-float"),
 ]
 
 
-@pytest.mark.parametrize(("cls", "record"), KNOWN_DISAGREEMENTS)
-def test_known_disagreements(cls: str, record: dict[str, Any]):
+@pytest.mark.parametrize(("cls", "record"), EDGE_CASES)
+def test_edge_cases_agree(cls: str, record: dict[str, Any]):
     model = getattr(lmcontract, cls)
     try:
         model.model_validate(record)

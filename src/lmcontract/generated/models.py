@@ -23,7 +23,8 @@ from typing import (
 
 from lmcontract.lib.base import (
     ContractModel,
-    IsoDateTime
+    IsoDateTime,
+    JsonInt
 )
 from lmcontract.lib.behaviour import (
     EncodedTensorBehaviour,
@@ -205,13 +206,13 @@ class LMOutput(OutputBehaviour, ConfiguredBaseModel):
     """
     One candidate completion (OpenAI choice, vLLM CompletionOutput, LMDeploy Response): its ordered parts, why it stopped, and per-token detail.
     """
-    index: int = Field(default=..., description="""The position of this candidate among the response's outputs (OpenAI choice index, vLLM and LMDeploy index). Stream chunks pair up by it.""", ge=0)
+    index: Annotated[int, JsonInt(ge=0)] = Field(default=..., description="""The position of this candidate among the response's outputs (OpenAI choice index, vLLM and LMDeploy index). Stream chunks pair up by it.""")
     parts: Optional[list[AnyLMPart]] = Field(default=None, description="""The ordered content. A complete output has at least one part; a stream chunk may have none (one that carries only a finish reason).""")
     finish_reason: Optional[Annotated[FinishReason, Strict(False)]] = Field(default=None, description="""Why generation stopped, unified across providers; absent while still generating.""")
     provider_finish_reason: Optional[str] = Field(default=None, description="""The provider's own finish or stop reason string, exactly as sent (end_turn, MAX_TOKENS, abort, ...).""")
     stop_sequence: Optional[str] = Field(default=None, description="""The stop sequence that ended generation, when one did.""")
     truncated: Optional[bool] = Field(default=False, description="""True when the output was cut short (finish reason length, aborted or paused) rather than ended by the model. False unless stated.""")
-    token_ids: Optional[list[Annotated[int, Field(ge=0)]]] = Field(default=None, description="""The generated token ids in order. When logprobs are present they align one to one.""")
+    token_ids: Optional[list[Annotated[int, JsonInt(ge=0)]]] = Field(default=None, description="""The generated token ids in order. When logprobs are present they align one to one.""")
     logprobs: Optional[list[TokenLogprob]] = Field(default=None, description="""One entry per generated token, in order, aligned with token_ids when both are present.""")
     usage: Optional[LMUsage] = Field(default=None, description="""Token counts for this candidate alone, where the engine reports them per candidate (LMDeploy's input_token_len and generate_token_len).""")
     logits: Optional[tensor('sequence', 'vocab')] = Field(default=None, description="""The raw next-token scores, one row per generated position (sequence, vocab). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
@@ -226,7 +227,7 @@ class LMPart(ConfiguredBaseModel):
     One piece of an output or message. The type slot names the kind and selects the class; parts keep the order in which the model produced them.
     """
     type: str = Field(default=..., description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -237,7 +238,7 @@ class TextPart(LMPart):
     text: str = Field(default=..., description="""The text of the part.""")
     citations: Optional[list[Citation]] = Field(default=None, description="""Sources that support this text.""")
     type: Literal["text"] = Field(default="text", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -249,7 +250,7 @@ class ThinkingPart(LMPart):
     signature: Optional[str] = Field(default=None, description="""An opaque signature over the thinking text, to be sent back unchanged (Anthropic).""")
     redacted: Optional[bool] = Field(default=None, description="""True when the provider withheld the reasoning; text then holds the opaque encrypted payload, if any, rather than readable reasoning.""")
     type: Literal["thinking"] = Field(default="thinking", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -262,7 +263,7 @@ class ToolCallPart(LMPart):
     arguments: Optional[dict[str, Any]] = Field(default=None, description="""The tool arguments as a JSON object, parsed once the call is complete. Absent while still streaming or when the text did not parse; an empty argument text means {}.""")
     arguments_raw: Optional[str] = Field(default=None, description="""The argument text exactly as the model wrote it, kept when it did not parse as a JSON object (and while fragments are still arriving).""")
     type: Literal["tool_call"] = Field(default="tool_call", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -272,7 +273,7 @@ class ToolResultPart(LMPart):
     """
     result: ToolResult = Field(default=..., description="""The tool's result.""")
     type: Literal["tool_result"] = Field(default="tool_result", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -285,7 +286,7 @@ class MediaPart(MediaBehaviour, LMPart):
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: str = Field(default=..., description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -298,7 +299,7 @@ class ImagePart(MediaPart):
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["image"] = Field(default="image", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -312,7 +313,7 @@ class AudioPart(MediaPart):
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["audio"] = Field(default="audio", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -325,7 +326,7 @@ class VideoPart(MediaPart):
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["video"] = Field(default="video", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -339,7 +340,7 @@ class DocumentPart(MediaPart):
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["document"] = Field(default="document", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -352,7 +353,7 @@ class BinaryPart(MediaPart):
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["binary"] = Field(default="binary", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -362,7 +363,7 @@ class CitationPart(LMPart):
     """
     citation: Citation = Field(default=..., description="""The cited source.""")
     type: Literal["citation"] = Field(default="citation", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -372,7 +373,7 @@ class RefusalPart(LMPart):
     """
     text: str = Field(default=..., description="""The refusal message.""")
     type: Literal["refusal"] = Field(default="refusal", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[int] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""", ge=0)
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -383,9 +384,9 @@ class Citation(ConfiguredBaseModel):
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     title: Optional[str] = Field(default=None, description="""A title.""")
     cited_text: Optional[str] = Field(default=None, description="""The exact text quoted from the source.""")
-    document_index: Optional[int] = Field(default=None, description="""Which of the documents given to the model the citation points into.""", ge=0)
-    start_index: Optional[int] = Field(default=None, description="""Where the supported span starts, in characters of the text part.""", ge=0)
-    end_index: Optional[int] = Field(default=None, description="""Where the supported span ends (exclusive), in characters of the text part.""", ge=0)
+    document_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Which of the documents given to the model the citation points into.""")
+    start_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Where the supported span starts, in characters of the text part.""")
+    end_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Where the supported span ends (exclusive), in characters of the text part.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
@@ -404,8 +405,8 @@ class TokenLogprob(ConfiguredBaseModel):
     The log-probability of one generated token, with the ranked alternatives the model considered at that position.
     """
     token: Optional[str] = Field(default=None, description="""The token as text (it may be a fragment of a character).""")
-    token_id: Optional[int] = Field(default=None, description="""The token's id in the model's vocabulary.""", ge=0)
-    bytes: Optional[list[Annotated[int, Field(ge=0, le=255)]]] = Field(default=None, description="""The token's UTF-8 bytes, for tokens that are not whole characters.""")
+    token_id: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The token's id in the model's vocabulary.""")
+    bytes: Optional[list[Annotated[int, JsonInt(ge=0, le=255)]]] = Field(default=None, description="""The token's UTF-8 bytes, for tokens that are not whole characters.""")
     logprob: float = Field(default=..., description="""The natural-log probability of the token; zero or less.""", le=0)
     top: Optional[list[TokenAlternative]] = Field(default=None, description="""The most likely tokens at this position, best first; it may include the chosen token.""")
 
@@ -415,24 +416,24 @@ class TokenAlternative(ConfiguredBaseModel):
     A candidate token at one position, ranked among the model's top choices.
     """
     token: Optional[str] = Field(default=None, description="""The token as text (it may be a fragment of a character).""")
-    token_id: Optional[int] = Field(default=None, description="""The token's id in the model's vocabulary.""", ge=0)
-    bytes: Optional[list[Annotated[int, Field(ge=0, le=255)]]] = Field(default=None, description="""The token's UTF-8 bytes, for tokens that are not whole characters.""")
+    token_id: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The token's id in the model's vocabulary.""")
+    bytes: Optional[list[Annotated[int, JsonInt(ge=0, le=255)]]] = Field(default=None, description="""The token's UTF-8 bytes, for tokens that are not whole characters.""")
     logprob: float = Field(default=..., description="""The natural-log probability of the token; zero or less.""", le=0)
-    rank: Optional[int] = Field(default=None, description="""The alternative's rank among the candidates at this position, 1 for the most likely.""", ge=0)
+    rank: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The alternative's rank among the candidates at this position, 1 for the most likely.""")
 
 
 class LMUsage(ConfiguredBaseModel):
     """
     Token counts for a call as the provider reported them. A field that is absent was not reported; it never means zero. Counts are totals for the call, not per chunk.
     """
-    input_tokens: Optional[int] = Field(default=None, description="""Tokens in the prompt, including cached tokens (cache_read_tokens and cache_write_tokens are parts of it, not additions), as OpenTelemetry GenAI counts it.""", ge=0)
-    output_tokens: Optional[int] = Field(default=None, description="""Tokens generated, including reasoning tokens (reasoning_tokens is a part of it) and audio output tokens.""", ge=0)
-    total_tokens: Optional[int] = Field(default=None, description="""input_tokens plus output_tokens, as the provider reported it.""", ge=0)
-    reasoning_tokens: Optional[int] = Field(default=None, description="""Of output_tokens, those spent on reasoning, visible or not.""", ge=0)
-    cache_read_tokens: Optional[int] = Field(default=None, description="""Of input_tokens, those read from the provider's prompt cache.""", ge=0)
-    cache_write_tokens: Optional[int] = Field(default=None, description="""Of input_tokens, those written to the provider's prompt cache.""", ge=0)
-    input_audio_tokens: Optional[int] = Field(default=None, description="""Of input_tokens, those that encode audio.""", ge=0)
-    output_audio_tokens: Optional[int] = Field(default=None, description="""Of output_tokens, those that encode audio.""", ge=0)
+    input_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Tokens in the prompt, including cached tokens (cache_read_tokens and cache_write_tokens are parts of it, not additions), as OpenTelemetry GenAI counts it.""")
+    output_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Tokens generated, including reasoning tokens (reasoning_tokens is a part of it) and audio output tokens.""")
+    total_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""input_tokens plus output_tokens, as the provider reported it.""")
+    reasoning_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of output_tokens, those spent on reasoning, visible or not.""")
+    cache_read_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of input_tokens, those read from the provider's prompt cache.""")
+    cache_write_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of input_tokens, those written to the provider's prompt cache.""")
+    input_audio_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of input_tokens, those that encode audio.""")
+    output_audio_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of output_tokens, those that encode audio.""")
     provider_details: Optional[Any] = Field(default=None, description="""The provider's own usage breakdown, kept verbatim.""")
 
 
@@ -450,7 +451,7 @@ class EncodedTensor(EncodedTensorBehaviour, ConfiguredBaseModel):
     The JSON encoding of a tensor, exact for every dtype: the dtype, the shape, and the raw element bytes in little-endian C order, base64-encoded. Tensors are left out of JSON unless the caller asks for them.
     """
     dtype: Annotated[TensorDtype, Strict(False)] = Field(default=..., description="""The element type.""")
-    shape: list[Annotated[int, Field(ge=0)]] = Field(default=..., description="""The size of each dimension, outermost first.""")
+    shape: list[Annotated[int, JsonInt(ge=0)]] = Field(default=..., description="""The size of each dimension, outermost first.""")
     data: Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')] = Field(default=..., description="""The raw element bytes, little-endian, C order, base64-encoded.""")
 
 
@@ -479,15 +480,15 @@ class LMSamplingConfig(ConfiguredBaseModel):
     """
     temperature: Optional[float] = Field(default=None, description="""Sampling temperature; 0 picks the most likely token.""", ge=0)
     top_p: Optional[float] = Field(default=None, description="""Nucleus sampling, sampling only from the smallest set of tokens whose probability reaches top_p.""", ge=0, le=1)
-    top_k: Optional[int] = Field(default=None, description="""Sample only from the k most likely tokens.""", ge=0)
-    max_tokens: Optional[int] = Field(default=None, description="""The most tokens the model may generate.""", ge=0)
+    top_k: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Sample only from the k most likely tokens.""")
+    max_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The most tokens the model may generate.""")
     stop: Optional[list[str]] = Field(default=None, description="""Sequences that end generation when produced.""")
-    seed: Optional[int] = Field(default=None, description="""A seed for reproducible sampling, where the provider supports it.""")
-    candidate_count: Optional[int] = Field(default=None, description="""How many candidate outputs to generate (OpenAI n).""", ge=0)
+    seed: Optional[Annotated[int, JsonInt()]] = Field(default=None, description="""A seed for reproducible sampling, where the provider supports it.""")
+    candidate_count: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""How many candidate outputs to generate (OpenAI n).""")
     presence_penalty: Optional[float] = Field(default=None, description="""Penalty on tokens that already appeared at all.""")
     frequency_penalty: Optional[float] = Field(default=None, description="""Penalty on tokens in proportion to how often they appeared.""")
     logprobs_requested: Optional[bool] = Field(default=None, description="""True when per-token log-probabilities were requested.""")
-    top_logprobs: Optional[int] = Field(default=None, description="""How many ranked alternatives per position were requested.""", ge=0)
+    top_logprobs: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""How many ranked alternatives per position were requested.""")
 
 
 class LMRequest(ConfiguredBaseModel):

@@ -6,8 +6,8 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict
+from pydantic_core import PydanticCustomError, core_schema
 
 # RFC 3339 date-time, which is what the JSON Schema's "format": "date-time" means.
 _RFC3339 = re.compile(
@@ -30,6 +30,43 @@ def _iso_datetime(value: Any) -> Any:
 
 
 IsoDateTime = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime)]
+
+
+def _integral(value: float) -> int:
+    if value.is_integer():
+        return int(value)
+    raise PydanticCustomError("int_from_float", "Input should be a valid integer, got a number with a fractional part")
+
+
+class JsonInt:
+    """Field metadata for an integer slot: ``Annotated[int, JsonInt(ge=0)]``.
+
+    JSON's data model, and so the JSON Schema's ``"type": "integer"``, counts 1.0 as the integer
+    1; strict pydantic would reject it, lax pydantic would also take "1" and true. This takes
+    exactly what the JSON Schema takes: an int, or a float with no fractional part (made an int),
+    then checks the bounds on the int, so a bad value gets one error with the real reason.
+    """
+
+    __slots__ = ("ge", "le")
+
+    def __init__(self, ge: int | None = None, le: int | None = None) -> None:
+        self.ge, self.le = ge, le
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        whole = core_schema.union_schema(
+            [
+                core_schema.int_schema(strict=True),
+                core_schema.no_info_after_validator_function(_integral, core_schema.float_schema(strict=True)),
+            ],
+            custom_error_type="int_type",
+        )
+        if self.ge is None and self.le is None:
+            return whole
+        return core_schema.chain_schema([whole, core_schema.int_schema(strict=True, ge=self.ge, le=self.le)])
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
+        bounds = {"minimum": self.ge, "maximum": self.le}
+        return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
 
 
 class ContractModel(BaseModel):
