@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         VideoPart,
     )
     from lmcontract.generated.models import version as SCHEMA_VERSION
+    from lmcontract.lib.finish_reasons import FinishReasons, unify_finish_reason
     from lmcontract.lib.merge import MergeError
 
 _MODELS = "lmcontract.generated.models"
@@ -85,6 +86,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "VideoPart": (_MODELS, "VideoPart"),
     "SCHEMA_VERSION": (_MODELS, "version"),
     "MergeError": ("lmcontract.lib.merge", "MergeError"),
+    "FinishReasons": ("lmcontract.lib.finish_reasons", "FinishReasons"),
+    "unify_finish_reason": ("lmcontract.lib.finish_reasons", "unify_finish_reason"),
 }
 
 __all__ = [
@@ -98,6 +101,7 @@ __all__ = [
     "DocumentPart",
     "EncodedTensor",
     "FinishReason",
+    "FinishReasons",
     "ImagePart",
     "LMError",
     "LMMessage",
@@ -121,6 +125,7 @@ __all__ = [
     "ToolResult",
     "ToolResultPart",
     "VideoPart",
+    "unify_finish_reason",
 ]
 
 
