@@ -45,6 +45,14 @@ PART_ROOT = "LMPart"
 PART_UNION = "AnyLMPart"
 
 
+def _take_bounds(attr) -> str:
+    """The attribute's bounds as ``ge=.., le=..`` arguments, removed from the attribute itself."""
+    bounds = [f"ge={attr.minimum_value}"] if attr.minimum_value is not None else []
+    bounds += [f"le={attr.maximum_value}"] if attr.maximum_value is not None else []
+    attr.minimum_value = attr.maximum_value = None
+    return ", ".join(bounds)
+
+
 class ContractPydanticGenerator(PydanticGenerator):
     """PydanticGenerator with the corrections listed in the module docstring."""
 
@@ -112,20 +120,14 @@ class ContractPydanticGenerator(PydanticGenerator):
         elif slot.range == "datetime":
             item = "IsoDateTime"
         elif self._is_integer(slot.range):
-            bounds = [f"ge={attr.minimum_value}"] if attr.minimum_value is not None else []
-            bounds += [f"le={attr.maximum_value}"] if attr.maximum_value is not None else []
-            item = f"Annotated[int, JsonInt({', '.join(bounds)})]"
-            attr.minimum_value = attr.maximum_value = None
+            item = f"Annotated[int, JsonInt({_take_bounds(attr)})]"
         elif slot.multivalued and (attr.minimum_value is not None or attr.maximum_value is not None):
             # Bounds on a list slot are bounds on each element, not on the list.
-            bounds = [f"ge={attr.minimum_value}"] if attr.minimum_value is not None else []
-            bounds += [f"le={attr.maximum_value}"] if attr.maximum_value is not None else []
             inner = attr.range
             if inner.startswith("Optional["):
                 inner = inner[len("Optional[") : -1]
             inner = inner[len("list[") : -1]
-            item = f"Annotated[{inner}, Field({', '.join(bounds)})]"
-            attr.minimum_value = attr.maximum_value = None
+            item = f"Annotated[{inner}, Field({_take_bounds(attr)})]"
         if item is not None:
             if slot.multivalued and array is None:
                 item = f"list[{item}]"
