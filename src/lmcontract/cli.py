@@ -46,6 +46,7 @@ from typing import Annotated, Any, Union, get_args
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 import lmcontract
+from lmcontract.lib import jsontext
 
 PROG = "lmcontract"
 YAML_EXTRA = "pip install 'lmcontract[yaml]'"
@@ -102,13 +103,8 @@ def adapter_for(name: str) -> TypeAdapter:
 
 
 # -- reading files -------------------------------------------------------------------------------
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _json(text: str) -> Any:
-    # Python's json accepts NaN and Infinity, which JSON (and the JSON Schema) does not.
-    return json.loads(text, parse_constant=_reject_constant)
+    return jsontext.loads(text)
 
 
 def _json_error(exc: ValueError) -> str:

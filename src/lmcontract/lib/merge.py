@@ -64,7 +64,6 @@ error messages are built only when an error is raised.
 from __future__ import annotations
 
 import copy
-import json
 import sys
 from collections.abc import Iterable
 from datetime import datetime
@@ -72,7 +71,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from lmcontract.lib import rules, tensors
+from lmcontract.lib import jsontext, rules, tensors
 
 CUMULATIVE = "cumulative"
 DELTA = "delta"
@@ -650,7 +649,7 @@ def _parse_arguments(part: BaseModel, journal: Journal) -> None:
         write(part, "arguments", {}, journal)
     else:
         try:
-            parsed = json.loads(raw, parse_constant=_reject_constant)
+            parsed = jsontext.loads(raw)
         except ValueError:
             return  # not JSON: the raw text stays, arguments stays None
         if not isinstance(parsed, dict):
@@ -658,10 +657,6 @@ def _parse_arguments(part: BaseModel, journal: Journal) -> None:
         write(part, "arguments", parsed, journal)
     if raw is not None:
         write(part, "arguments_raw", None, journal)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 # --- usage and free-form objects -----------------------------------------------------------
