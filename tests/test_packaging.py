@@ -33,17 +33,21 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+def _pip(*args: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", *args],
         capture_output=True,
         text=True,
         env=_clean_env(PIP_DISABLE_PIP_VERSION_CHECK="1"),
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    _pip("wheel", "--no-deps", "--quiet", "--wheel-dir", str(out), str(ROOT))
     (built,) = out.glob("lmcontract-*.whl")
     return built
 
@@ -52,14 +56,7 @@ def wheel(tmp_path_factory) -> Path:
 def installed(wheel, tmp_path_factory) -> Path:
     """The wheel unpacked by pip into a folder of its own, ahead of the editable install."""
     target = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-        capture_output=True,
-        text=True,
-        env=_clean_env(PIP_DISABLE_PIP_VERSION_CHECK="1"),
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    _pip("install", "--no-deps", "--quiet", "--target", str(target), str(wheel))
     return target
 
 
