@@ -132,3 +132,13 @@ def test_star_import_gives_every_schema_class_and_enum():
     assert classes | enums <= set(namespace), sorted((classes | enums) - set(namespace))
     for name in classes | enums:
         assert isinstance(namespace[name], type), name
+
+
+def test_public_names_are_listed_once_and_all_resolve():
+    # __all__ is spelled out for linters and type checkers; it must name exactly what
+    # lmcontract's lazy loader (PEP 562) can resolve.
+    import lmcontract
+
+    assert sorted(lmcontract.__all__) == sorted(lmcontract._WHERE)
+    for name in lmcontract.__all__:
+        assert getattr(lmcontract, name) is not None, name
