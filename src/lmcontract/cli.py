@@ -39,6 +39,7 @@ import json
 import re
 import sys
 import warnings
+from importlib import import_module
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args
@@ -312,6 +313,11 @@ def schema_text() -> str:
 
 
 # -- entry point ----------------------------------------------------------------------------------
+# Further commands, one module each: ``register(commands)`` adds its subparser and sets
+# ``run=callable(args) -> exit status`` as a default, so a command's code loads only when it runs.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -339,6 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "schema", help="print the published JSON Schema", description="Print the published JSON Schema."
     )
+    for name in COMMAND_MODULES:
+        import_module(name).register(commands)
     return parser
 
 
@@ -361,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.buffer.write(schema_text().encode("utf-8"))  # JSON is UTF-8 whatever the locale
             sys.stdout.flush()
             return 0
+        if hasattr(args, "run"):
+            return args.run(args)
         parser.print_help(sys.stderr)
         return 2
     except BrokenPipeError:
