@@ -39,8 +39,8 @@ import json
 import re
 import sys
 import warnings
-from importlib import import_module
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args
 
