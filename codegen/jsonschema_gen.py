@@ -117,6 +117,8 @@ def generate(schema: Path) -> str:
     }
     for name in abstract:
         del defs[name]
+    # How slots merge is for the runtime and the docs, not a shape data can take.
+    defs.pop("MergePolicy", None)
     for name in parts:
         defs[name]["required"] = [r for r in defs[name].get("required", []) if r != "type"]
         if not defs[name]["required"]:
