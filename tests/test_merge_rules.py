@@ -173,10 +173,13 @@ def test_rule_04_arguments_buffered_then_parsed_once_when_the_call_completes():
     call = r.outputs[0].parts[0]
     assert (call.arguments, call.arguments_raw) == (None, '{"q": "a b"}')  # still streaming
     r.extend(chunk(out(finish_reason="tool_call")))
-    assert (call.arguments, call.arguments_raw) == ({"q": "a b"}, None)
+    # Parsed when the call completes; the text it came from stays until the stream is finalized.
+    assert (call.arguments, call.arguments_raw) == ({"q": "a b"}, '{"q": "a b"}')
     parsed = call.arguments
     r.extend(chunk(out(finish_reason="tool_call")))
     assert call.arguments is parsed  # not parsed again
+    r.finalize()
+    assert (call.arguments, call.arguments_raw) == ({"q": "a b"}, None)
 
 
 @pytest.mark.parametrize("raw", ['{"city": "Par', "[1, 2]", '{"a": NaN}', "'single'", "null"])

@@ -26,11 +26,14 @@ def check_response(response: Any) -> None:
         seen.add(output.index)
     if response.chunk_mode is not None:
         return  # a stream chunk may carry no outputs and outputs with no parts
-    if not outputs:
-        raise ValueError("outputs: a complete response (no chunk_mode) needs at least one output")
+    # The completeness rule (the schema's LMResponse rules, in the JSON Schema too): a complete
+    # response has outputs, each with parts, unless an error says why it has none.
+    failed = response.error is not None
+    if not outputs and not failed:
+        raise ValueError("outputs: a complete response (no chunk_mode) needs at least one output, or an error")
     for i, output in enumerate(outputs):
-        if not output.parts:
-            raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part")
+        if not output.parts and not failed and output.error is None:
+            raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part, or an error")
         check_named_tool_calls(output.parts, f"outputs[{i}].parts")
 
 
