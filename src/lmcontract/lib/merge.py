@@ -698,29 +698,72 @@ def _find_part(target: BaseModel, parts: list, part: BaseModel, at: int | None) 
     pd = part.__dict__
     kind = pd["type"]
     call_id = pd.get("id")
+    index = pd["part_index"]
+    open_part = _open_part(target)
+    if open_part is not None and (call_id is not None or index is not None):
+        od = open_part.__dict__
+        if (
+            od["type"] == kind
+            and (call_id is None or od.get("id") == call_id)
+            and (index is None or od["part_index"] == index)
+        ):
+            return _position(parts, open_part)  # the usual keyed delta: it continues the open part
+    position = -1
     if call_id is not None:
         for i in range(len(parts) - 1, -1, -1):
             have = parts[i].__dict__
             if have.get("id") == call_id and have["type"] == kind:
-                return i
-    index = pd["part_index"]
-    if index is not None:
+                position = i
+                break
+    if position < 0 and index is not None:
         position = _find_indexed(parts, index)
-        if position >= 0:
-            _check_kind(parts[position], part, (at, position))
+        if position < 0:
+            return position
+        _check_kind(parts[position], part, (at, position))
+    if position >= 0:
+        if _may_alias(parts, parts[position], pd):
+            return ~len(parts)
         return position
     # No key pairs it: only a fragment continues the open part of its kind.
     if not _is_fragment_kind(type(part)) or pd.get("name") or pd.get("arguments") is not None:
         return ~len(parts)
-    open_part = _open_part(target)
     if open_part is None or open_part.__dict__["type"] != kind:
         return ~len(parts)
     if call_id is not None and open_part.__dict__.get("id") is not None:
         return ~len(parts)  # a new id, and the open call has its own
+    return _position(parts, open_part)
+
+
+def _position(parts: list, part: Any) -> int:
     for i in range(len(parts) - 1, -1, -1):
-        if parts[i] is open_part:
+        if parts[i] is part:
             return i
-    return ~len(parts)
+    raise AssertionError("the open part is one of the parts")  # _open_part guarantees it
+
+
+def _keys_agree(a: dict, b: dict) -> bool:
+    """True when nothing tells the two parts apart: same kind, no two different ids or indexes."""
+    if a["type"] != b["type"]:
+        return False
+    id_a, id_b = a.get("id"), b.get("id")
+    if id_a is not None and id_b is not None and id_a != id_b:
+        return False
+    index_a, index_b = a["part_index"], b["part_index"]
+    return index_a is None or index_b is None or index_a == index_b
+
+
+def _may_alias(parts: list, found: BaseModel, pd: dict) -> bool:
+    """True when another part could, in a stream merged before this one, turn out to be the
+    same part as ``found`` and the fragment: its text may then lie between theirs, so joining
+    the fragment to ``found`` here could put text out of order. The fragment then stays a part
+    of its own, and joins them when merged into that stream (every grouping, one result)."""
+    fd = found.__dict__
+    for other in parts:
+        if other is not found:
+            od = other.__dict__
+            if _keys_agree(od, pd) and _keys_agree(od, fd):
+                return True
+    return False
 
 
 def _find_indexed(parts: list, index: int) -> int:
