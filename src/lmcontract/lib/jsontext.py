@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# jiter's nesting limit (and so pydantic's): 200 nested arrays or objects parse, 201 do not.
-MAX_DEPTH = 200
+# jiter's nesting limit (and so pydantic's): 201 nested arrays or objects parse, 202 do not.
+MAX_DEPTH = 201
 
 _WHERE = re.compile(r" at line (\d+) column (\d+)$")
 _NON_FINITE = re.compile(rb"-?(?:NaN|Infinity)")

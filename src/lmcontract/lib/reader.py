@@ -26,6 +26,7 @@ for a bad line of a JSON Lines file so that the other lines are still read.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -97,6 +98,8 @@ def read(name: str, fmt: str | None = None, *, stdin: BinaryIO | None = None) ->
     Raises InputProblem when the input as a whole cannot be used; yields one for a JSON Lines
     line that cannot, and goes on with the next line.
     """
+    if name != STDIN and os.path.isdir(name):
+        raise InputProblem("is a directory, not a file")
     fmt = format_of(name, fmt)
     stream = _open(name, stdin)
     try:
