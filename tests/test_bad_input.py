@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -152,7 +151,12 @@ def test_json_lines_split_on_newline_only(tmp_path, separator):
 def test_every_problem_of_a_record_is_reported_field_errors_and_cross_field_rules_alike(tmp_path):
     record = {
         "outputs": [
-            {"index": 0, "parts": [{"type": "tool_call", "id": "c1"}], "token_ids": [1, 2], "logprobs": [{"logprob": -1}]},
+            {
+                "index": 0,
+                "parts": [{"type": "tool_call", "id": "c1"}],
+                "token_ids": [1, 2],
+                "logprobs": [{"logprob": -1}],
+            },
             {"index": 0, "parts": [{"type": "text", "text": "x"}], "truncated": "no"},
         ],
         "cost": -1,
@@ -262,10 +266,10 @@ def test_a_big_json_lines_file_is_streamed_in_constant_memory(tmp_path):
         "print(done.returncode, done.stdout.strip(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True)
-    status, *summary, peak_kb = out.stdout.split()
+    status, *_, peak_kb = out.stdout.split()
     assert status == "0", out.stdout
+    print(f"peak RSS {int(peak_kb) // 1024} MB validating {path.stat().st_size >> 20} MB of JSON Lines")
     assert int(peak_kb) < 100 * 1024, f"peak RSS {int(peak_kb) // 1024} MB for a {path.stat().st_size >> 20} MB file"
-    assert resource  # the child's peak, measured by the kernel
 
 
 # --- every value the models accept survives a JSON round trip ----------------------------------------
@@ -336,7 +340,7 @@ def test_rfc3339_fractions_of_any_length_parse_on_every_python(text, expected):
 
 
 def test_a_date_time_that_is_no_date_is_one_error_not_a_traceback():
-    with pytest.raises(ValidationError, match="month must be in 1..12"):
+    with pytest.raises(ValidationError, match=r"month must be in 1\.\.12"):
         LMResponse.model_validate({"outputs": [], "chunk_mode": "delta", "created": "2024-13-01T00:00:00Z"})
 
 
