@@ -27,14 +27,24 @@ from typing import Any
 from linkml.generators.jsonschemagen import JsonSchemaGenerator
 from linkml_runtime.utils.schemaview import SchemaView
 
+from codegen.pydantic_gen import tensor_dtypes, truncating_finish_reasons
+from lmcontract.lib.base import MAX_VALUE_DEPTH, NEG_INFINITY_TEXT
+from lmcontract.lib.jsontext import MAX_DEPTH
+
 SCHEMA_ID = "https://w3id.org/lmcontract/lmcontract.schema.json"
 
 # What the JSON Schema cannot state, and Pydantic (and `lmcontract validate`) checks instead.
 NOT_EXPRESSIBLE = [
     "LMOutput: logprobs and token_ids, when both are present, have the same length and agree on token_id.",
+    "LMOutput: logits and last_hidden_state, when token_ids are present too, have one row per token id.",
     "LMResponse: no two outputs share an index.",
     "EncodedTensor: the base64 data holds exactly prod(shape) elements of dtype.",
+    "Citation: end_index is not before start_index.",
+    f"Any and JsonObject values nest at most {MAX_VALUE_DEPTH} levels, and a JSON text at most {MAX_DEPTH}"
+    " (the reader's limit); JSON text has no duplicate keys.",
 ]
+# How JSON carries a log-probability of minus infinity (lmcontract.lib.base.LogProbability).
+LOG_PROBABILITY = "LogProbability"
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -44,7 +54,7 @@ def _ref(name: str) -> dict[str, str]:
 # A tool call in a complete response or a message names its tool; a chunk may leave it out.
 NAMED_TOOL_CALL = {
     "if": {"properties": {"type": {"const": "tool_call"}}},
-    "then": {"required": ["name"]},
+    "then": {"required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}},
 }
 
 
@@ -82,6 +92,17 @@ def _rule(sv: SchemaView, cls: str) -> dict[str, Any]:
     return {"allOf": checks}
 
 
+def _truncation_rule(sv: SchemaView) -> dict[str, Any]:
+    """A finish reason that truncates the output (annotation truncates) admits no truncated: false."""
+    return {
+        "if": {
+            "required": ["finish_reason"],
+            "properties": {"finish_reason": {"enum": list(truncating_finish_reasons(sv))}},
+        },
+        "then": {"properties": {"truncated": {"not": {"const": False}}}},
+    }
+
+
 def generate(schema: Path) -> str:
     sv = SchemaView(str(schema))
     # Nulls are admitted where a slot is optional, as Pydantic admits None there.
@@ -110,14 +131,17 @@ def generate(schema: Path) -> str:
                 if owner == "LMMessage":
                     prop["items"].update(NAMED_TOOL_CALL)
             slot = sv.induced_slot(slot_name, owner)
+            if slot.range == LOG_PROBABILITY:
+                number = {"type": "number", "maximum": prop.get("maximum", 0)}
+                choices = [number, {"const": NEG_INFINITY_TEXT}]
+                if "null" in prop.get("type", []):
+                    choices.append({"type": "null"})
+                props[slot_name] = {"description": slot.description, "anyOf": choices}
             if slot.array is not None:
                 dims = [d.alias for d in slot.array.dimensions]
-                encoded = {
-                    "allOf": [
-                        _ref("EncodedTensor"),
-                        {"properties": {"shape": {"minItems": len(dims), "maxItems": len(dims)}}},
-                    ]
-                }
+                shape = {"minItems": len(dims), "maxItems": len(dims)}
+                dtype = {"enum": list(tensor_dtypes(sv, slot))}
+                encoded = {"allOf": [_ref("EncodedTensor"), {"properties": {"shape": shape, "dtype": dtype}}]}
                 props[slot_name] = {
                     "description": slot.description,
                     "anyOf": [encoded, {"type": "null"}],
@@ -150,6 +174,7 @@ def generate(schema: Path) -> str:
         target.pop("if", None)  # LinkML's own, wrong, translation of the rule
         target.pop("then", None)
         target.update(rule)
+    defs["LMOutput"].update(_truncation_rule(sv))
     doc["$id"] = SCHEMA_ID
     doc["$comment"] = "Generated from schema/lmcontract.yaml. Not expressible here, checked by lmcontract: " + " ".join(
         NOT_EXPRESSIBLE

@@ -38,11 +38,39 @@ BEHAVIOURS: dict[str, str] = {
     "LMMessage": "MessageBehaviour",
     "MediaPart": "MediaBehaviour",
     "EncodedTensor": "EncodedTensorBehaviour",
+    "Citation": "CitationBehaviour",
 }
 BEHAVIOUR_MODULE = "lmcontract.lib.behaviour"
 TENSOR_MODULE = "lmcontract.lib.tensors"
 PART_ROOT = "LMPart"
+# Schema types with a hand-written pydantic type of the same name in lmcontract.lib.base.
+LIB_TYPES = ("LogProbability",)
 PART_UNION = "AnyLMPart"
+
+
+def dtype_bytes(sv) -> dict[str, int]:
+    """Bytes per element of each TensorDtype value, from its ``bytes`` annotation."""
+    enum = sv.get_enum("TensorDtype")
+    return {name: int(pv.annotations["bytes"].value) for name, pv in enum.permissible_values.items()}
+
+
+def truncating_finish_reasons(sv) -> tuple[str, ...]:
+    """The FinishReason values annotated ``truncates: true``, in schema order."""
+    enum = sv.get_enum("FinishReason")
+    return tuple(
+        name
+        for name, pv in enum.permissible_values.items()
+        if "truncates" in pv.annotations and str(pv.annotations["truncates"].value).lower() == "true"
+    )
+
+
+def tensor_dtypes(sv, slot) -> tuple[str, ...]:
+    """The dtypes a tensor slot admits (its ``dtypes`` annotation), each a TensorDtype value."""
+    declared = tuple(str(slot.annotations["dtypes"].value).split()) if "dtypes" in slot.annotations else ()
+    known = dtype_bytes(sv)
+    if not declared or not set(declared) <= set(known):
+        raise ValueError(f"tensor slot {slot.name}: annotation dtypes must list TensorDtype values, got {declared}")
+    return declared
 
 
 def _take_bounds(attr) -> str:
@@ -105,7 +133,12 @@ class ContractPydanticGenerator(PydanticGenerator):
             item = PART_UNION
         elif array is not None:
             dims = ", ".join(repr(d.alias) for d in array.dimensions)
-            item = f"tensor({dims})"
+            item = f"tensor({dims}, dtypes={tensor_dtypes(self.schemaview, slot)!r})"
+        elif slot.range in LIB_TYPES:
+            _take_bounds(attr)  # the lib type carries its own bounds
+            item = slot.range
+        elif slot.range == "Any":
+            item = "JsonValue"
         elif slot.range in self.schemaview.all_enums():
             # Strict mode would demand Enum members from Python callers; the string values
             # are what JSON carries and what the JSON Schema accepts, so accept them too.
@@ -116,7 +149,7 @@ class ContractPydanticGenerator(PydanticGenerator):
             item = f"Annotated[str, Field(pattern=r{attr.pattern!r})]"
             attr.pattern = None
         elif slot.range == "JsonObject":
-            item = "dict[str, Any]"
+            item = "JsonObjectValue"
         elif slot.range == "datetime":
             item = "IsoDateTime"
         elif self._is_integer(slot.range):
@@ -146,7 +179,11 @@ class ContractPydanticGenerator(PydanticGenerator):
         parts = ", ".join(f'"{p}"' for p in self.concrete_parts())
         module.injected_classes = [
             "# Every kind of part, told apart by its `type` field.\n"
-            f'{PART_UNION} = Annotated[Union[{parts}], Field(discriminator="type")]'
+            f'{PART_UNION} = Annotated[Union[{parts}], Field(discriminator="type")]',
+            "# Bytes per element of each TensorDtype (its `bytes` annotation).\n"
+            f"TENSOR_DTYPE_BYTES = {dtype_bytes(self.schemaview)!r}",
+            "# The finish reasons that truncate an output (annotation `truncates`).\n"
+            f"TRUNCATING_FINISH_REASONS = {truncating_finish_reasons(self.schemaview)!r}",
         ]
         module.python_imports += Imports(
             imports=[
@@ -159,6 +196,10 @@ class ContractPydanticGenerator(PydanticGenerator):
                 Import(module=TENSOR_MODULE, objects=[ObjectImport(name="tensor")]),
                 Import(module="lmcontract.lib.base", objects=[ObjectImport(name="IsoDateTime")]),
                 Import(module="lmcontract.lib.base", objects=[ObjectImport(name="JsonInt")]),
+                Import(
+                    module="lmcontract.lib.base",
+                    objects=[ObjectImport(name=n) for n in ("JsonObjectValue", "JsonValue", *LIB_TYPES)],
+                ),
                 Import(module="pydantic", objects=[ObjectImport(name="Strict")]),
             ]
         )

@@ -36,7 +36,10 @@ from lmcontract import (
 
 FINISH = ("stop", "length", "tool_call", "content_filter", "aborted", "paused", "other")
 USAGE_FIELDS = ("input_tokens", "output_tokens", "total_tokens", "reasoning_tokens", "cache_read_tokens")
-DTYPES = (torch.float32, torch.float16, torch.bfloat16, torch.float64, torch.int64)
+# The dtypes the schema admits for logits and last_hidden_state (their dtypes annotation).
+DTYPES = (torch.float32, torch.float16, torch.bfloat16, torch.float64)
+# Finish reasons that cut an output short: they make truncated true (schema annotation truncates).
+TRUNCATING = ("length", "aborted", "paused")
 
 small_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 words = st.text("abcxyz é😀", min_size=1, max_size=6)
@@ -141,10 +144,12 @@ def output(draw: Any, index: int, errored: bool) -> LMOutput:
         fields["token_ids"] = token_ids
         if draw(st.booleans()):
             fields["logprobs"] = [draw(logprob(tid)) for tid in token_ids]
+    # With token ids, a tensor has one row per token id; without, any number of rows.
+    rows = st.just(n_tokens) if "token_ids" in fields else st.integers(0, 5)
     if draw(st.booleans()):
-        fields["logits"] = draw(tensor_rows(draw(st.integers(0, 5))))
+        fields["logits"] = draw(tensor_rows(draw(rows)))
     if draw(st.booleans()):
-        fields["last_hidden_state"] = draw(tensor_rows(draw(st.integers(0, 5))))
+        fields["last_hidden_state"] = draw(tensor_rows(draw(rows)))
     if draw(st.booleans()):
         fields["usage"] = draw(usage())
     if draw(st.booleans()):
@@ -158,6 +163,8 @@ def output(draw: Any, index: int, errored: bool) -> LMOutput:
             fields["error"] = LMError(message=draw(words), code=draw(st.none() | words))
     else:
         fields["finish_reason"] = draw(st.none() | st.sampled_from(FINISH))
+        if fields["finish_reason"] in TRUNCATING:
+            fields["truncated"] = True
     return LMOutput(**fields)
 
 
@@ -311,7 +318,7 @@ def _output_events(draw: Any, out: LMOutput, shuffled: bool) -> list[dict]:
     if out.finish_reason is not None and out.error is None:
         tail[-1]["finish_reason"] = out.finish_reason
         if len(tail) > 1 and out.finish_reason != "error" and draw(st.booleans()):
-            tail[0]["finish_reason"] = "length"  # an earlier value the last one replaces
+            tail[0]["finish_reason"] = "other"  # an earlier value the last one replaces
     events += tail
     for event, reported in zip(events, _usage_events(draw, out.usage, len(events)), strict=True):
         if reported:

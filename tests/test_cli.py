@@ -17,6 +17,7 @@ DATA = Path(__file__).resolve().parent / "data"
 PUBLISHED = ROOT / "generated" / "jsonschema" / "lmcontract.schema.json"
 COMMAND = str(Path(sys.executable).with_name("lmcontract"))  # the console script pip installed
 PROBLEM = re.compile(r"^(?P<file>.+?):(?P<record>\d+): (?P<path>\S+): (?P<message>.+)$")
+FAILED = re.compile(r"^failed: (\d+) records? read from (\d+) files?: (\d+) invalid as (\w+), (\d+) unreadable$")
 
 
 def run(*args: str, module: bool = False, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -33,6 +34,13 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) ->
     assert lines[0].startswith("lmcontract: error: ")
     for needle in needles:
         assert needle in lines[0], lines[0]
+
+
+def problem_lines(result: subprocess.CompletedProcess) -> list[str]:
+    """The problem lines of a validate run's stdout, after checking that a summary line ends it."""
+    *lines, summary = result.stdout.splitlines()
+    assert FAILED.match(summary) or summary.startswith("ok: "), summary
+    return lines
 
 
 def by_class(folder: str) -> dict[str, list[str]]:
@@ -55,7 +63,7 @@ def test_invalid_examples_report_file_record_path_message(cls, paths):
     result = run("validate", "--class", cls, *paths)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
+    lines = problem_lines(result)
     assert len(lines) == len(paths), lines  # each example breaks exactly one rule
     for path, line in zip(paths, lines, strict=True):
         match = PROBLEM.match(line)
@@ -78,9 +86,7 @@ def test_records_are_numbered_by_line_in_json_lines(tmp_path):
     path.write_text("\n".join([good[0], "", json.dumps(bad), good[2]]) + "\n")
     result = run("validate", str(path))
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [
-        f"{path}:3: outputs[0].index: Input should be greater than or equal to 0, got -1"
-    ]
+    assert problem_lines(result) == [f"{path}:3: outputs[0].index: Input should be greater than or equal to 0, got -1"]
 
 
 def test_records_are_numbered_by_position_in_a_list(tmp_path):
@@ -89,7 +95,7 @@ def test_records_are_numbered_by_position_in_a_list(tmp_path):
     path.write_text(json.dumps([record, {**record, "model": 4}]))
     result = run("validate", str(path))
     assert result.returncode == 1
-    assert result.stdout == f"{path}:2: model: Input should be a valid string, got 4\n"
+    assert problem_lines(result) == [f"{path}:2: model: Input should be a valid string, got 4"]
 
 
 def test_a_part_can_be_validated_as_lmpart(tmp_path):
@@ -97,7 +103,7 @@ def test_a_part_can_be_validated_as_lmpart(tmp_path):
     path.write_text("- {type: text, text: hi}\n- {type: image, url: 'https://x.org/a.png'}\n- {type: sticker}\n")
     result = run("validate", "--class", "LMPart", str(path))
     assert result.returncode == 1
-    (line,) = result.stdout.splitlines()
+    (line,) = problem_lines(result)
     assert line.startswith(f"{path}:3: <record>: Input tag 'sticker' found using 'type'")
 
 
@@ -110,7 +116,7 @@ def test_yaml_is_read_as_json_compatible_yaml(tmp_path):
     )
     result = run("validate", str(path))
     assert result.returncode == 1
-    assert result.stdout == f"{path}:1: cache_hit: Input should be a valid boolean, got 'yes'\n"
+    assert problem_lines(result) == [f"{path}:1: cache_hit: Input should be a valid boolean, got 'yes'"]
 
 
 def test_problems_in_some_files_do_not_stop_the_others(tmp_path):
@@ -119,7 +125,10 @@ def test_problems_in_some_files_do_not_stop_the_others(tmp_path):
     missing = tmp_path / "missing.json"
     result = run("validate", str(valid), str(missing), str(invalid))
     assert result.returncode == 2  # the worst outcome wins: a file that could not be read
-    assert result.stdout.splitlines() == [f"{invalid}:1: cost: Input should be greater than or equal to 0, got -0.002"]
+    assert result.stdout.splitlines() == [
+        f"{invalid}:1: cost: Input should be greater than or equal to 0, got -0.002",
+        "failed: 2 records read from 3 files: 1 invalid as LMResponse, 1 unreadable",
+    ]
     assert result.stderr.splitlines() == [f"lmcontract: error: {missing}: no such file"]
 
 
@@ -144,7 +153,7 @@ def test_empty_file(tmp_path, name):
         ("nan.json", '{"cost": NaN}', "NaN is not valid JSON"),
         ("bad.yaml", "outputs:\n  - index: 0\n   parts: [\n", "not valid YAML"),
         ("tabs.yaml", "outputs:\n\t- index: 0\n", "not valid YAML"),
-        ("bad.jsonl", '{"chunk_mode": "delta"}\n{"chunk_mode": \n', "line 2: not valid JSON"),
+        ("bad.jsonl", '{"chunk_mode": "delta"}\n{"chunk_mode": \n', "bad.jsonl:2: not valid JSON"),
         ("latin1.json", None, "not UTF-8"),
         ("data.txt", "{}", "unknown file type '.txt'"),
     ],
@@ -210,7 +219,7 @@ def test_field_paths_of_a_part_class_on_its_own(tmp_path):
     path.write_text(json.dumps([{"type": "citation", "citation": {"url": 5}}, {"type": "citation"}]))
     result = run("validate", "--class", "CitationPart", str(path))
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [
+    assert problem_lines(result) == [
         f"{path}:1: citation.url: Input should be a valid string, got 5",
         f"{path}:2: citation: Field required",
     ]

@@ -9,7 +9,7 @@
   rules JSON Schema cannot state (NOT_EXPRESSIBLE below): those files must pass the JSON Schema,
   and the rule they break must be one the published schema lists in its ``$comment``.
 
-Files are read by ``lmcontract.cli.read_records``, the reader of ``lmcontract validate``.
+Files are read by ``lmcontract.lib.reader``, the reader of ``lmcontract validate``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from pydantic import BaseModel, ValidationError
 from referencing import Registry, Resource
 
 import lmcontract
-from lmcontract.cli import problems, read_records
+from lmcontract.cli import problems
+from lmcontract.lib.reader import read
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -65,8 +66,8 @@ def _validator(cls: type[BaseModel]) -> Draft201909Validator:
 def _records(folder: str) -> list[Any]:
     cases = []
     for path in sorted((DATA / folder).iterdir()):
-        for number, record in read_records(path):
-            cases.append(pytest.param(path, record, id=f"{path.name}#{number}"))
+        for record in read(str(path)):
+            cases.append(pytest.param(path, record.value, id=f"{path.name}#{record.number}"))
     return cases
 
 
@@ -185,7 +186,7 @@ def test_yaml_examples_do_not_depend_on_the_yaml_dialect(folder: str):
     # The CLI reads JSON-compatible YAML (yes stays a string); plain yaml.safe_load is YAML 1.1.
     # The examples mean the same under both, so no one is misled by their reader.
     for path in sorted((DATA / folder).glob("*.yaml")):
-        ours = [record for _, record in read_records(path)]
+        ours = [record.value for record in read(str(path))]
         theirs = yaml.safe_load(path.read_text())
         assert ours == (theirs if isinstance(theirs, list) else [theirs]), path.name
 

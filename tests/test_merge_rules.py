@@ -308,11 +308,11 @@ def test_rule_09_usage_is_replaced_field_by_field_never_summed_never_erased():
 
 def test_rule_10_tensors_concatenate_along_the_sequence_keeping_dtype_and_device():
     rows = [torch.randn(k, 4, dtype=torch.float64) for k in (1, 3, 0, 2)]
-    hidden = [torch.arange(k * 2, dtype=torch.int64).reshape(k, 2) for k in (2, 1, 1, 3)]
+    hidden = [torch.arange(k * 2, dtype=torch.float16).reshape(k, 2) for k in (2, 1, 1, 3)]
     r = merged(*(chunk(out(logits=x, last_hidden_state=h)) for x, h in zip(rows, hidden, strict=True)))
     o = r.outputs[0]
     assert torch.equal(o.logits, torch.cat(rows)) and o.logits.dtype == torch.float64
-    assert torch.equal(o.last_hidden_state, torch.cat(hidden)) and o.last_hidden_state.dtype == torch.int64
+    assert torch.equal(o.last_hidden_state, torch.cat(hidden)) and o.last_hidden_state.dtype == torch.float16
     assert o.logits.device == rows[0].device
 
 

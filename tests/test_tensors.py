@@ -20,7 +20,8 @@ from lmcontract import LMOutput, LMResponse, TextPart
 from lmcontract.lib import tensors
 
 SCHEMA = Path(__file__).resolve().parent.parent / "generated" / "jsonschema" / "lmcontract.schema.json"
-ALL_DTYPES = [getattr(torch, name) for name in tensors.DTYPES]
+# The dtypes the schema admits for logits and last_hidden_state (their `dtypes` annotation).
+FLOAT_DTYPES = ["float64", "float32", "float16", "bfloat16"]
 
 
 def response(**output_fields) -> LMResponse:
@@ -46,7 +47,7 @@ def bits(t: torch.Tensor) -> torch.Tensor:
         torch.randn(2, 4, dtype=torch.bfloat16),
         torch.randn(5, 3).t(),  # not contiguous
         torch.empty(2, 7, device="meta"),
-        torch.zeros(0, 4, dtype=torch.int64),
+        torch.zeros(0, 4, dtype=torch.float16),
     ],
     ids=["float32", "bfloat16", "transposed", "meta-device", "empty"],
 )
@@ -175,7 +176,7 @@ def _special(dtype: torch.dtype) -> torch.Tensor:
     return torch.tensor([[info.min, info.max, 0], [1, -1 if info.min < 0 else 2, 7]], dtype=dtype)
 
 
-@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=tensors.DTYPES)
+@pytest.mark.parametrize("dtype", [getattr(torch, n) for n in FLOAT_DTYPES], ids=FLOAT_DTYPES)
 def test_json_round_trips_tensors_exactly_on_request(dtype):
     value = _special(dtype)
     r = response(logits=value, last_hidden_state=torch.zeros(0, 3, dtype=dtype))
@@ -192,7 +193,7 @@ def test_json_round_trips_tensors_exactly_on_request(dtype):
 
 def test_json_with_tensors_is_described_by_the_published_schema():
     schema = json.loads(SCHEMA.read_text())
-    r = response(logits=torch.randn(2, 3, dtype=torch.bfloat16), last_hidden_state=torch.ones(2, 4, dtype=torch.bool))
+    r = response(logits=torch.randn(2, 3, dtype=torch.bfloat16), last_hidden_state=torch.ones(2, 4).half())
     jsonschema.Draft201909Validator(schema).validate(json.loads(r.model_dump_json(context={"tensors": True})))
     jsonschema.Draft201909Validator(schema).validate(json.loads(r.model_dump_json()))
 
@@ -215,10 +216,10 @@ def test_importing_lmcontract_loads_neither_torch_nor_linkml():
 
 
 WITHOUT_TORCH = """
-import sys
+import json, sys
 sys.modules["torch"] = None  # as if torch were not installed: importing it raises ImportError
 import lmcontract
-from lmcontract import LMOutput, LMResponse, TextPart
+from lmcontract import EncodedTensor, LMOutput, LMResponse, TextPart
 
 chunks = [
     LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, parts=[TextPart(text="Hel")], token_ids=[1])]),
@@ -228,12 +229,36 @@ r = LMResponse.from_chunks(chunks)
 assert r.outputs[0].text == "Hello" and r == LMResponse.model_validate_json(r.model_dump_json())
 assert LMResponse.model_validate_json(r.model_dump_json(context={"tensors": True})) == r
 
+# A record holding encoded tensors validates and loads: the field keeps the EncodedTensor.
 encoded = {"dtype": "float32", "shape": [1, 1], "data": "AACAPw=="}
+text = json.dumps({"outputs": [{"index": 0, "parts": [{"type": "text", "text": "x"}], "token_ids": [5],
+                                "logits": encoded}]})
+loaded = LMResponse.model_validate_json(text)
+assert isinstance(loaded.outputs[0].logits, EncodedTensor), loaded.outputs[0].logits
+assert loaded.outputs[0].logits.model_dump() == encoded
+assert json.loads(loaded.model_dump_json(context={"tensors": True}))["outputs"][0]["logits"] == encoded
+assert LMOutput(index=0, logits=encoded).logits == EncodedTensor(**encoded)
+# ... checked as a tensor would be: dtype the slot admits, rank, rows against token ids.
+for bad, needle in [({**encoded, "dtype": "int32"}, "dtype int32 is not allowed here"),
+                    ({**encoded, "shape": [1]}, "expected a tensor of rank 2"),
+                    ({**encoded, "data": "AACAPwAAgD8="}, "8 bytes, but shape [1, 1] of float32 needs 4")]:
+    try:
+        LMOutput(index=0, logits=bad)
+    except ValueError as exc:
+        assert needle in str(exc), str(exc)
+    else:
+        raise AssertionError(bad)
+try:
+    LMOutput(index=0, token_ids=[1, 2], logits=encoded)
+except ValueError as exc:
+    assert "logits: 1 rows but token_ids has 2" in str(exc), str(exc)
+else:
+    raise AssertionError("rows not checked")
+
+# Decoding it, or a value that is no tensor, names the extra to install.
 attempts = [
-    lambda: LMOutput(index=0, logits=encoded),
+    lambda: loaded.outputs[0].logits.to_tensor(),
     lambda: LMOutput(index=0, last_hidden_state=[[1.0]]),
-    lambda: setattr(r.outputs[0], "logits", encoded),
-    lambda: LMOutput.model_validate_json('{"index": 0, "logits": %s}' % __import__("json").dumps(encoded)),
 ]
 for attempt in attempts:
     try:
@@ -241,13 +266,78 @@ for attempt in attempts:
     except ValueError as exc:
         assert "pip install 'lmcontract[torch]'" in str(exc), str(exc)
     else:
-        raise AssertionError("a tensor field was set without torch")
+        raise AssertionError("a tensor was decoded without torch")
 assert sys.modules["torch"] is None
 print("ok")
 """
 
 
-def test_without_torch_everything_else_works_and_a_tensor_field_names_the_extra():
+def test_without_torch_records_with_encoded_tensors_load_and_decoding_names_the_extra():
     done = _run(WITHOUT_TORCH)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_with_torch_an_encoded_tensor_is_decoded_and_to_tensor_gives_the_same():
+    encoded = {"dtype": "float32", "shape": [1, 2], "data": "AACAPwAAAEA="}
+    o = LMOutput(index=0, logits=encoded)
+    assert isinstance(o.logits, torch.Tensor) and o.logits.tolist() == [[1.0, 2.0]]
+    from lmcontract import EncodedTensor
+
+    assert torch.equal(EncodedTensor(**encoded).to_tensor(), o.logits)
+
+
+# --- dtypes and rows: from the schema, enforced ------------------------------------------------
+
+
+def test_the_dtypes_of_each_tensor_slot_come_from_the_schema():
+    import yaml
+
+    schema = yaml.safe_load((Path(__file__).resolve().parent.parent / "schema" / "lmcontract.yaml").read_text())
+    values = schema["enums"]["TensorDtype"]["permissible_values"]
+    sizes = {name: pv["annotations"]["bytes"] for name, pv in values.items()}
+    assert tensors.dtype_bytes() == sizes
+    published = json.loads(SCHEMA.read_text())["$defs"]["LMOutput"]["properties"]
+    for slot in ("logits", "last_hidden_state"):
+        declared = schema["slots"][slot]["annotations"]["dtypes"].split()
+        assert declared == FLOAT_DTYPES
+        encoded = published[slot]["anyOf"][0]["allOf"][1]["properties"]["dtype"]
+        assert encoded == {"enum": declared}
+
+
+@pytest.mark.parametrize(
+    "dtype", [torch.complex64, torch.float8_e4m3fn, torch.int64, torch.int8, torch.uint8, torch.bool]
+)
+def test_a_tensor_of_a_dtype_the_slot_does_not_admit_is_rejected_with_a_formatted_message(dtype):
+    value = torch.zeros(2, 3, dtype=dtype)
+    name = str(dtype).removeprefix("torch.")
+    for field in ("logits", "last_hidden_state"):
+        with pytest.raises(ValidationError) as caught:
+            LMOutput(index=0, **{field: value})
+        message = caught.value.errors()[0]["msg"]
+        assert message == f"dtype {name} is not allowed here; one of float64, float32, float16, bfloat16"
+        assert "{" not in str(caught.value)
+
+
+def test_encoded_tensor_error_messages_are_formatted():
+    for bad in (
+        {"dtype": "complex64", "shape": [1, 1], "data": ""},
+        {"dtype": "float32", "shape": "1x1", "data": ""},
+        {"dtype": "float32", "shape": [1, 1], "data": 5},
+        {"dtype": "float32", "shape": [1, 1], "data": "AACAPwAA"},
+        {"dtype": "int8", "shape": [1, 1], "data": "AA=="},
+    ):
+        with pytest.raises(ValidationError) as caught:
+            LMOutput(index=0, logits=bad)
+        text = str(caught.value)
+        assert "{" not in text.split("[type=")[0].replace("{'", ""), text
+        assert "!r" not in text
+
+
+def test_the_rows_of_a_tensor_are_checked_against_token_ids():
+    with pytest.raises(ValidationError, match=r"logits: 2 rows but token_ids has 3; one row per token id"):
+        LMOutput(index=0, token_ids=[1, 2, 3], logits=torch.zeros(2, 4))
+    with pytest.raises(ValidationError, match=r"last_hidden_state: 4 rows but token_ids has 3"):
+        LMOutput(index=0, token_ids=[1, 2, 3], last_hidden_state=torch.zeros(4, 4))
+    LMOutput(index=0, token_ids=[1, 2, 3], logits=torch.zeros(3, 4), last_hidden_state=torch.zeros(3, 2))
+    LMOutput(index=0, logits=torch.zeros(2, 4))  # no token ids: nothing to check against

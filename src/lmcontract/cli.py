@@ -1,59 +1,59 @@
-"""The ``lmcontract`` command: validate files against the contract, print the JSON Schema.
+"""The ``lmcontract`` command: validate records against the contract, print the JSON Schema.
 
-    lmcontract validate [--class NAME] FILE...
+    lmcontract validate [--class NAME] [--format FORMAT] [--quiet | --json] FILE...
     lmcontract schema
 
-Files are read by their extension:
-
-- ``.json``: one JSON value;
-- ``.yaml`` / ``.yml``: one YAML document, read as JSON-compatible YAML (close to YAML 1.2's
-  JSON schema): ``yes``, ``no``, ``on``, ``off`` and unquoted dates stay strings, as they would
-  in JSON. Needs pyyaml (``pip install 'lmcontract[yaml]'``), imported only when a YAML file is read;
-- ``.jsonl`` / ``.ndjson``: JSON Lines, one record per non-blank line.
-
-In a ``.json`` or YAML file, a top-level list is a list of records and anything else is one
-record (every contract class is a JSON object, so the two cannot be confused). In a JSON Lines
-file every line is one record, whatever it holds.
+``validate`` reads each FILE (``-`` is standard input) with ``lmcontract.lib.reader``: JSON,
+JSON Lines (streamed line by line, in constant memory) or YAML, by ``--format`` or else by the
+extension. That reader is the one behind ``model_validate_json``, so a record is readable here
+exactly when the library can read it.
 
 Each record is validated with the Pydantic models, so the rules that relate two fields (logprobs
 aligned with token ids, unique output indexes, ...) are checked too, not only what the JSON
-Schema can state. Each problem is one line on stdout::
+Schema can state; every problem of a record is reported, field errors and such rules alike.
+Output, on stdout:
 
-    FILE:RECORD: FIELD.PATH: MESSAGE
+    FILE:RECORD: FIELD.PATH: MESSAGE       one line per problem
+    ok: N records valid as CLASS in M files                          (last line, exit 0)
+    failed: N records read from M files: K invalid as CLASS, U unreadable  (last line)
 
-where RECORD is the line number in a JSON Lines file, the 1-based position in a top-level list,
-and 1 for a file that holds a single record; FIELD.PATH is like ``outputs[0].parts[1].name``
-(``<record>`` when the record as a whole is wrong). When every record is valid, one line says so:
-``ok: N records valid as CLASS in M files``.
+RECORD is the line number in a JSON Lines file, the 1-based position in a top-level list, and 1
+for a file that holds a single record; FIELD.PATH is like ``outputs[0].parts[1].name``
+(``<record>`` when the record as a whole is wrong); FILE is ``<stdin>`` for standard input.
+Input that cannot be read (a missing file, a directory, malformed JSON or YAML, a duplicate
+key, nesting deeper than the reader's limit, ...) is one line on stderr::
 
-Exit status: 0 when every record is valid, 1 when some record is invalid, 2 when a file cannot be
-used (missing, unreadable, empty, holds no records, malformed JSON or YAML, unknown extension)
-or the command line is wrong. Such errors are one line on stderr, never a traceback; the other
-files (and the other lines of a JSON Lines file with a malformed line) are still checked.
+    lmcontract: error: FILE[:LINE]: MESSAGE
+
+and the other files, and the other lines of a JSON Lines file, are still read. ``--quiet``
+prints nothing on stdout (unreadable input still gets its line on stderr); ``--json`` prints
+JSON Lines on stdout instead: ``{"file", "record", "path", "message"}`` per problem,
+``{"file", "record", "error"}`` per unreadable input, and a last ``{"summary": {...}}``.
+
+Exit status: 0 when every record is valid, 1 when some record is invalid, 2 when some input
+cannot be read or the command line is wrong (the worst wins). Writing to a closed or full
+output is one line on stderr and exit status 2. Never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable
 from importlib import import_module
-from pathlib import Path
-from typing import Annotated, Any, Union, get_args
+from typing import IO, Annotated, Any, Union, get_args
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 import lmcontract
-from lmcontract.lib import jsontext
+from lmcontract.lib import reader
+from lmcontract.lib.reader import InputProblem
 
 PROG = "lmcontract"
-YAML_EXTRA = "pip install 'lmcontract[yaml]'"
-JSON_SUFFIXES = (".json",)
-YAML_SUFFIXES = (".yaml", ".yml")
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def _resolve(kind: Any) -> type[BaseModel]:
@@ -66,10 +66,6 @@ PART_TAGS = frozenset(kind.model_fields["type"].default for kind in PART_KINDS)
 
 # A rule in lmcontract.lib.rules starts its message with the field path it is about.
 _RULE_PATH = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): (.+)$", re.S)
-
-
-class FileProblem(Exception):
-    """A file that cannot be read as records; reported as one line, exit status 2."""
 
 
 # -- the classes records can be validated as ----------------------------------------------------
@@ -101,128 +97,6 @@ def adapter_for(name: str) -> TypeAdapter:
             return TypeAdapter(kinds[0])
         return TypeAdapter(Annotated[Union[kinds], Field(discriminator="type")])  # noqa: UP007
     return TypeAdapter(cls)
-
-
-# -- reading files -------------------------------------------------------------------------------
-def _json(text: str) -> Any:
-    return jsontext.loads(text)
-
-
-def _json_error(exc: ValueError) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-    return f"not valid JSON: {exc}"
-
-
-_YAML_LOADER = None
-
-
-def yaml_loader() -> Any:
-    """A PyYAML loader for JSON-compatible YAML, close to YAML 1.2's JSON schema.
-
-    Booleans are true/false only, numbers are decimal, and anything else unquoted (yes, on,
-    2024-05-01, 1:30, 0x1F, .inf) is a string, as it would be in JSON. PyYAML's own SafeLoader
-    follows YAML 1.1, which reads ``yes`` as True and an unquoted date as a datetime.
-    """
-    global _YAML_LOADER
-    if _YAML_LOADER is not None:
-        return _YAML_LOADER
-    try:
-        import yaml
-    except ImportError:
-        raise FileProblem(f"reading YAML needs pyyaml, which is not installed: {YAML_EXTRA}") from None
-
-    tag = "tag:yaml.org,2002:"
-    drop = {tag + "bool", tag + "int", tag + "float", tag + "timestamp"}
-
-    class JsonCompatibleLoader(yaml.SafeLoader):
-        """SafeLoader without YAML 1.1's yes/no booleans, sexagesimal and octal ints, and dates."""
-
-    JsonCompatibleLoader.yaml_implicit_resolvers = {
-        first: [(t, rx) for t, rx in resolvers if t not in drop]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    add = JsonCompatibleLoader.add_implicit_resolver
-    add(tag + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-    add(tag + "int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-    add(
-        tag + "float",
-        re.compile(r"^[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)$"),
-        list("-+.0123456789"),
-    )
-    JsonCompatibleLoader.add_constructor(tag + "int", lambda loader, node: int(loader.construct_scalar(node)))
-    JsonCompatibleLoader.add_constructor(tag + "float", lambda loader, node: float(loader.construct_scalar(node)))
-    _YAML_LOADER = JsonCompatibleLoader
-    return _YAML_LOADER
-
-
-def _yaml(text: str) -> Any:
-    loader = yaml_loader()
-    import yaml
-
-    try:
-        return yaml.load(text, Loader=loader)  # a SafeLoader subclass: builds plain data only
-    except yaml.MarkedYAMLError as exc:
-        where = f" (line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1})" if exc.problem_mark else ""
-        problem = exc.problem or exc.context or "malformed"
-        raise FileProblem(f"not valid YAML: {problem}{where}") from None
-    except yaml.YAMLError as exc:
-        raise FileProblem("not valid YAML: " + " ".join(str(exc).split())) from None
-
-
-def read_records(path: Path) -> Iterator[tuple[int, Any] | FileProblem]:
-    """The records of one file as (record number, value); a FileProblem for what cannot be read.
-
-    A problem with the whole file is raised; a malformed line of a JSON Lines file is yielded,
-    so the other lines are still checked.
-    """
-    suffix = path.suffix.lower()
-    if suffix not in JSON_SUFFIXES + YAML_SUFFIXES + JSONL_SUFFIXES:
-        known = ", ".join(JSON_SUFFIXES + YAML_SUFFIXES + JSONL_SUFFIXES)
-        raise FileProblem(f"unknown file type {suffix or '(no extension)'!r}; use one of {known}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileProblem("no such file") from None
-    except IsADirectoryError:
-        raise FileProblem("is a directory, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise FileProblem(f"not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise FileProblem("empty file: no records to validate")
-
-    if suffix in JSONL_SUFFIXES:
-        count = 0
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            count += 1
-            try:
-                yield lineno, _json(line)
-            except ValueError as exc:
-                yield FileProblem(f"line {lineno}: {_json_error(exc)}")
-        if not count:
-            raise FileProblem("empty file: no records to validate")
-        return
-
-    if suffix in JSON_SUFFIXES:
-        try:
-            value = _json(text)
-        except ValueError as exc:
-            raise FileProblem(_json_error(exc)) from None
-    else:
-        value = _yaml(text)
-        if value is None:
-            raise FileProblem("empty YAML document: no records to validate")
-    if isinstance(value, list):
-        if not value:
-            raise FileProblem("an empty list: no records to validate")
-        yield from enumerate(value, start=1)
-    else:
-        yield 1, value
 
 
 # -- reporting ------------------------------------------------------------------------------------
@@ -273,36 +147,88 @@ def problems(exc: ValidationError, tagged_root: bool = False) -> list[tuple[str,
     return found
 
 
-def validate_files(files: list[str], class_name: str, out=None, err=None) -> int:
-    """Validate every record of every file; print the problems; return the exit status."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    adapter = adapter_for(class_name)
+class Report:
+    """Where ``validate`` writes: problem lines and the summary (text, JSON Lines, or nothing)."""
+
+    def __init__(self, mode: str, out: IO[str], err: IO[str]) -> None:
+        self.mode, self.out, self.err = mode, out, err
+
+    def problem(self, name: str, number: int, path: str, message: str) -> None:
+        if self.mode == "text":
+            self.out.write(f"{name}:{number}: {path}: {message}\n")
+        elif self.mode == "json":
+            self._json({"file": name, "record": number, "path": path, "message": message})
+
+    def unreadable(self, name: str, problem: InputProblem) -> None:
+        if self.mode == "json":
+            self._json({"file": name, "record": problem.record, "error": str(problem)})
+            return
+        where = name if problem.record is None else f"{name}:{problem.record}"
+        self.err.write(f"{PROG}: error: {where}: {problem}\n")
+
+    def summary(self, counts: dict[str, Any]) -> None:
+        if self.mode == "json":
+            self._json({"summary": counts})
+            return
+        if self.mode == "quiet":
+            return
+        files = f"{counts['files']} file{'s' * (counts['files'] != 1)}"
+        if counts["ok"]:
+            noun = "record" if counts["records"] == 1 else "records"
+            self.out.write(f"ok: {counts['records']} {noun} valid as {counts['class']} in {files}\n")
+        else:
+            self.out.write(
+                f"failed: {counts['records']} record{'s' * (counts['records'] != 1)} read from {files}: "
+                f"{counts['invalid']} invalid as {counts['class']}, {counts['unreadable']} unreadable\n"
+            )
+
+    def _json(self, item: dict[str, Any]) -> None:
+        self.out.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
+def validate_files(
+    files: list[str],
+    class_name: str,
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+    *,
+    fmt: str | None = None,
+    mode: str = "text",
+    stdin: Any = None,
+) -> int:
+    """Validate every record of every file; report as ``mode`` (text, json, quiet); return the exit status."""
+    report = Report(mode, out or sys.stdout, err or sys.stderr)
+    validate: Callable[[Any], Any] = adapter_for(class_name).validate_python
     tagged_root = is_part_base(class_name)
-    status = 0
-    records = 0
+    records = invalid = unreadable = 0
     for name in files:
+        shown = reader.display_name(name)
         try:
-            for item in read_records(Path(name)):
-                if isinstance(item, FileProblem):
-                    print(f"{PROG}: error: {name}: {item}", file=err)
-                    status = 2
+            for item in reader.read(name, fmt, stdin=stdin):
+                if isinstance(item, InputProblem):
+                    report.unreadable(shown, item)
+                    unreadable += 1
                     continue
-                number, value = item
                 records += 1
                 try:
-                    adapter.validate_python(value)
+                    validate(item.value)
                 except ValidationError as exc:
+                    invalid += 1
                     for path, message in problems(exc, tagged_root):
-                        print(f"{name}:{number}: {path}: {message}", file=out)
-                    status = max(status, 1)
-        except FileProblem as exc:
-            print(f"{PROG}: error: {name}: {exc}", file=err)
-            status = 2
-    if status == 0:
-        noun = "record" if records == 1 else "records"
-        print(f"ok: {records} {noun} valid as {class_name} in {len(files)} file{'s' * (len(files) != 1)}", file=out)
-    return status
+                        report.problem(shown, item.number, path, message)
+        except InputProblem as exc:
+            report.unreadable(shown, exc)
+            unreadable += 1
+    counts = {
+        "ok": not (invalid or unreadable),
+        "records": records,
+        "invalid": invalid,
+        "unreadable": unreadable,
+        "files": len(files),
+        "class": class_name,
+    }
+    report.summary(counts)
+    return 2 if unreadable else 1 if invalid else 0
 
 
 def schema_text() -> str:
@@ -317,6 +243,21 @@ def schema_text() -> str:
 # ``run=callable(args) -> exit status`` as a default, so a command's code loads only when it runs.
 COMMAND_MODULES: tuple[str, ...] = ()
 
+VALIDATE_HELP = """\
+Check each record of each FILE against the contract. FILE is .json (one record, or a list of
+records), .jsonl/.ndjson (one record per line, streamed) or .yaml/.yml; '-' reads standard
+input, which needs --format.
+
+Output on stdout: one line per problem, FILE:RECORD: FIELD.PATH: MESSAGE (RECORD is the line of
+a JSON Lines file, else the position in a top-level list, else 1), then a summary line:
+'ok: N records valid as CLASS in M files', or 'failed: N records read from M files: K invalid
+as CLASS, U unreadable'. Input that cannot be read is one line on stderr:
+'lmcontract: error: FILE[:LINE]: MESSAGE'; the rest is still read.
+
+Exit status: 0 every record valid; 1 some record invalid; 2 some input unreadable (or a bad
+command line, or output that cannot be written). The worst wins.
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -327,20 +268,30 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     validate = commands.add_parser(
         "validate",
-        help="check JSON, YAML or JSON Lines files; one line per problem",
-        description=(
-            "Check each record of each FILE (.json, .yaml/.yml, .jsonl). A top-level list holds several "
-            "records; a JSON Lines file holds one per line. Prints FILE:RECORD: FIELD.PATH: MESSAGE per "
-            "problem. Exit status 0 if all valid, 1 if any record is invalid, 2 if a file cannot be read."
-        ),
+        help="check JSON, JSON Lines or YAML records; one line per problem",
+        description=VALIDATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="a file to check; '-' for standard input")
     validate.add_argument(
         "--class",
         dest="class_name",
         default="LMResponse",
         metavar="NAME",
         help="the class every record must be (default LMResponse); LMPart accepts any part kind",
+    )
+    validate.add_argument(
+        "--format",
+        choices=reader.FORMATS,
+        help="read every FILE in this format, whatever its extension (needed for '-')",
+    )
+    output = validate.add_mutually_exclusive_group()
+    output.add_argument("--quiet", "-q", action="store_true", help="print nothing on stdout; the exit status tells")
+    output.add_argument(
+        "--json",
+        action="store_true",
+        help='print JSON Lines instead: {"file", "record", "path", "message"} per problem, '
+        '{"file", "record", "error"} per unreadable input, then {"summary": {...}}',
     )
     commands.add_parser(
         "schema", help="print the published JSON Schema", description="Print the published JSON Schema."
@@ -350,35 +301,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "validate":
+        if args.class_name not in model_classes():
+            known = ", ".join(sorted(model_classes()))
+            print(f"{PROG}: error: unknown class {args.class_name!r}; one of: {known}", file=sys.stderr)
+            return 2
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")
+        mode = "json" if args.json else "quiet" if args.quiet else "text"
+        return validate_files(args.files, args.class_name, fmt=args.format, mode=mode)
+    if args.command == "schema":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(schema_text().encode("utf-8"))  # JSON is UTF-8 whatever the locale
+        return 0
+    if hasattr(args, "run"):
+        return args.run(args)
+    parser.print_help(sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     # torch, loaded only to decode a tensor, warns on stderr when numpy is absent; not our news.
     warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "validate":
-            if args.class_name not in model_classes():
-                known = ", ".join(sorted(model_classes()))
-                print(f"{PROG}: error: unknown class {args.class_name!r}; one of: {known}", file=sys.stderr)
-                return 2
-            if hasattr(sys.stdout, "reconfigure"):
-                sys.stdout.reconfigure(errors="backslashreplace")
-            return validate_files(args.files, args.class_name)
-        if args.command == "schema":
-            sys.stdout.flush()
-            sys.stdout.buffer.write(schema_text().encode("utf-8"))  # JSON is UTF-8 whatever the locale
-            sys.stdout.flush()
-            return 0
-        if hasattr(args, "run"):
-            return args.run(args)
-        parser.print_help(sys.stderr)
-        return 2
-    except BrokenPipeError:
-        # The reader went away (lmcontract schema | head): not an error worth a traceback.
-        import os
-
+        status = _run(args, parser)
+        sys.stdout.flush()
+        return status
+    except OSError as exc:
+        if exc.errno is None or exc.filename is not None:
+            raise
+        # The reader went away (lmcontract schema | head) or the disk is full: one line, and
+        # stdout pointed at /dev/null so that the interpreter's last flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        reason = "the reader closed it" if isinstance(exc, BrokenPipeError) else exc.strerror or str(exc)
+        try:
+            print(f"{PROG}: error: cannot write the output: {reason}", file=sys.stderr, flush=True)
+        except OSError:
+            pass
+        return 2
 
 
 if __name__ == "__main__":

@@ -24,9 +24,13 @@ from typing import (
 from lmcontract.lib.base import (
     ContractModel,
     IsoDateTime,
-    JsonInt
+    JsonInt,
+    JsonObjectValue,
+    JsonValue,
+    LogProbability
 )
 from lmcontract.lib.behaviour import (
+    CitationBehaviour,
     EncodedTensorBehaviour,
     MediaBehaviour,
     MessageBehaviour,
@@ -58,6 +62,12 @@ class ConfiguredBaseModel(ContractModel):
 
 # Every kind of part, told apart by its `type` field.
 AnyLMPart = Annotated[Union["TextPart", "ThinkingPart", "ToolCallPart", "ToolResultPart", "ImagePart", "AudioPart", "VideoPart", "DocumentPart", "BinaryPart", "CitationPart", "RefusalPart"], Field(discriminator="type")]
+
+# Bytes per element of each TensorDtype (its `bytes` annotation).
+TENSOR_DTYPE_BYTES = {'float64': 8, 'float32': 4, 'float16': 2, 'bfloat16': 2, 'int64': 8, 'int32': 4, 'int16': 2, 'int8': 1, 'uint8': 1, 'bool': 1}
+
+# The finish reasons that truncate an output (annotation `truncates`).
+TRUNCATING_FINISH_REASONS = ('length', 'aborted', 'paused')
 
 class FinishReason(str, Enum):
     """
@@ -185,7 +195,7 @@ class MergePolicy(str, Enum):
 
 class TensorDtype(str, Enum):
     """
-    The element type of an encoded tensor, named as torch names it.
+    The element type of an encoded tensor, named as torch names it; each value's bytes annotation is its size. A tensor slot lists the dtypes it admits in its dtypes annotation.
     """
     float64 = "float64"
     """
@@ -244,8 +254,8 @@ class LMResponse(ResponseBehaviour, ConfiguredBaseModel):
     cache_hit: Optional[bool] = Field(default=None, description="""True when the whole response was served from a cache rather than generated.""")
     provider: Optional[str] = Field(default=None, description="""The provider or engine that produced the response (openai, anthropic, vllm, lmdeploy, ...).""")
     error: Optional[LMError] = Field(default=None, description="""An error reported by the provider; a chunk that carries one makes the merged finish reason error.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
-    metadata: Optional[Any] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    metadata: Optional[JsonValue] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
 
 
 class LMOutput(OutputBehaviour, ConfiguredBaseModel):
@@ -257,15 +267,15 @@ class LMOutput(OutputBehaviour, ConfiguredBaseModel):
     finish_reason: Optional[Annotated[FinishReason, Strict(False)]] = Field(default=None, description="""Why generation stopped, unified across providers; absent while still generating.""")
     provider_finish_reason: Optional[str] = Field(default=None, description="""The provider's own finish or stop reason string, exactly as sent (end_turn, MAX_TOKENS, abort, ...).""")
     stop_sequence: Optional[str] = Field(default=None, description="""The stop sequence that ended generation, when one did.""")
-    truncated: Optional[bool] = Field(default=False, description="""True when the output was cut short (finish reason length, aborted or paused) rather than ended by the model. False unless stated.""")
+    truncated: Optional[bool] = Field(default=False, description="""True when the output was cut short rather than ended by the model. A finish reason that truncates (length, aborted, paused) makes it true: absent, it is set; false is an error. Otherwise false unless stated.""")
     token_ids: Optional[list[Annotated[int, JsonInt(ge=0)]]] = Field(default=None, description="""The generated token ids in order. When logprobs are present they align one to one.""")
     logprobs: Optional[list[TokenLogprob]] = Field(default=None, description="""One entry per generated token, in order, aligned with token_ids when both are present.""")
     usage: Optional[LMUsage] = Field(default=None, description="""Token counts for this candidate alone, where the engine reports them per candidate (LMDeploy's input_token_len and generate_token_len).""")
-    logits: Optional[tensor('sequence', 'vocab')] = Field(default=None, description="""The raw next-token scores, one row per generated position (sequence, vocab). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
-    last_hidden_state: Optional[tensor('sequence', 'hidden')] = Field(default=None, description="""The model's last-layer hidden states, one row per generated position (sequence, hidden). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
+    logits: Optional[tensor('sequence', 'vocab', dtypes=('float64', 'float32', 'float16', 'bfloat16'))] = Field(default=None, description="""The raw next-token scores, one row per generated position (sequence, vocab). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
+    last_hidden_state: Optional[tensor('sequence', 'hidden', dtypes=('float64', 'float32', 'float16', 'bfloat16'))] = Field(default=None, description="""The model's last-layer hidden states, one row per generated position (sequence, hidden). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
     error: Optional[LMError] = Field(default=None, description="""An error reported by the provider; a chunk that carries one makes the merged finish reason error.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
-    metadata: Optional[Any] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    metadata: Optional[JsonValue] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
 
 
 class LMPart(ConfiguredBaseModel):
@@ -274,7 +284,7 @@ class LMPart(ConfiguredBaseModel):
     """
     type: str = Field(default=..., description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class TextPart(LMPart):
@@ -285,7 +295,7 @@ class TextPart(LMPart):
     citations: Optional[list[Citation]] = Field(default=None, description="""Sources that support this text.""")
     type: Literal["text"] = Field(default="text", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ThinkingPart(LMPart):
@@ -297,7 +307,7 @@ class ThinkingPart(LMPart):
     redacted: Optional[bool] = Field(default=None, description="""True when the provider withheld the reasoning; text then holds the opaque encrypted payload, if any, rather than readable reasoning.""")
     type: Literal["thinking"] = Field(default="thinking", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ToolCallPart(LMPart):
@@ -306,11 +316,11 @@ class ToolCallPart(LMPart):
     """
     id: Optional[str] = Field(default=None, description="""The provider's identifier for this call, echoed by the tool result that answers it.""")
     name: Optional[str] = Field(default=None, description="""The name of the tool to call. Required in a complete response and in a message; a stream chunk that continues a call (by id or part_index) may leave it out.""")
-    arguments: Optional[dict[str, Any]] = Field(default=None, description="""The tool arguments as a JSON object, parsed once the call is complete. Absent while still streaming or when the text did not parse; an empty argument text means {}.""")
+    arguments: Optional[JsonObjectValue] = Field(default=None, description="""The tool arguments as a JSON object, parsed once the call is complete. Absent while still streaming or when the text did not parse; an empty argument text means {}.""")
     arguments_raw: Optional[str] = Field(default=None, description="""The argument text exactly as the model wrote it, kept when it did not parse as a JSON object (and while fragments are still arriving).""")
     type: Literal["tool_call"] = Field(default="tool_call", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ToolResultPart(LMPart):
@@ -320,7 +330,7 @@ class ToolResultPart(LMPart):
     result: ToolResult = Field(default=..., description="""The tool's result.""")
     type: Literal["tool_result"] = Field(default="tool_result", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class MediaPart(MediaBehaviour, LMPart):
@@ -333,7 +343,7 @@ class MediaPart(MediaBehaviour, LMPart):
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: str = Field(default=..., description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ImagePart(MediaPart):
@@ -346,7 +356,7 @@ class ImagePart(MediaPart):
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["image"] = Field(default="image", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class AudioPart(MediaPart):
@@ -360,7 +370,7 @@ class AudioPart(MediaPart):
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["audio"] = Field(default="audio", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class VideoPart(MediaPart):
@@ -373,7 +383,7 @@ class VideoPart(MediaPart):
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["video"] = Field(default="video", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class DocumentPart(MediaPart):
@@ -387,7 +397,7 @@ class DocumentPart(MediaPart):
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["document"] = Field(default="document", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class BinaryPart(MediaPart):
@@ -400,7 +410,7 @@ class BinaryPart(MediaPart):
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["binary"] = Field(default="binary", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class CitationPart(LMPart):
@@ -410,7 +420,7 @@ class CitationPart(LMPart):
     citation: Citation = Field(default=..., description="""The cited source.""")
     type: Literal["citation"] = Field(default="citation", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class RefusalPart(LMPart):
@@ -420,10 +430,10 @@ class RefusalPart(LMPart):
     text: str = Field(default=..., description="""The refusal message.""")
     type: Literal["refusal"] = Field(default="refusal", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
-class Citation(ConfiguredBaseModel):
+class Citation(CitationBehaviour, ConfiguredBaseModel):
     """
     A source that supports a span of generated text.
     """
@@ -432,8 +442,8 @@ class Citation(ConfiguredBaseModel):
     cited_text: Optional[str] = Field(default=None, description="""The exact text quoted from the source.""")
     document_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Which of the documents given to the model the citation points into.""")
     start_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Where the supported span starts, in characters of the text part.""")
-    end_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Where the supported span ends (exclusive), in characters of the text part.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    end_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Where the supported span ends (exclusive), in characters of the text part; not before start_index.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ToolResult(ConfiguredBaseModel):
@@ -442,7 +452,7 @@ class ToolResult(ConfiguredBaseModel):
     """
     tool_call_id: str = Field(default=..., description="""The id of the tool call this result answers.""")
     name: Optional[str] = Field(default=None, description="""The name of the tool that ran.""")
-    content: Optional[Any] = Field(default=None, description="""What the tool returned, as text or any JSON value.""")
+    content: Optional[JsonValue] = Field(default=None, description="""What the tool returned, as text or any JSON value.""")
     is_error: Optional[bool] = Field(default=None, description="""True when the tool failed and content describes the failure.""")
 
 
@@ -453,7 +463,7 @@ class TokenLogprob(ConfiguredBaseModel):
     token: Optional[str] = Field(default=None, description="""The token as text (it may be a fragment of a character).""")
     token_id: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The token's id in the model's vocabulary.""")
     bytes: Optional[list[Annotated[int, JsonInt(ge=0, le=255)]]] = Field(default=None, description="""The token's UTF-8 bytes, for tokens that are not whole characters.""")
-    logprob: float = Field(default=..., description="""The natural-log probability of the token; zero or less.""", le=0)
+    logprob: LogProbability = Field(default=..., description="""The natural-log probability of the token; zero or less, \"-Infinity\" in JSON for a token that could not be chosen.""")
     top: Optional[list[TokenAlternative]] = Field(default=None, description="""The most likely tokens at this position, best first; it may include the chosen token.""")
 
 
@@ -464,8 +474,8 @@ class TokenAlternative(ConfiguredBaseModel):
     token: Optional[str] = Field(default=None, description="""The token as text (it may be a fragment of a character).""")
     token_id: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The token's id in the model's vocabulary.""")
     bytes: Optional[list[Annotated[int, JsonInt(ge=0, le=255)]]] = Field(default=None, description="""The token's UTF-8 bytes, for tokens that are not whole characters.""")
-    logprob: float = Field(default=..., description="""The natural-log probability of the token; zero or less.""", le=0)
-    rank: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The alternative's rank among the candidates at this position, 1 for the most likely.""")
+    logprob: LogProbability = Field(default=..., description="""The natural-log probability of the token; zero or less, \"-Infinity\" in JSON for a token that could not be chosen.""")
+    rank: Optional[Annotated[int, JsonInt(ge=1)]] = Field(default=None, description="""The alternative's rank among the candidates at this position, 1 for the most likely.""")
 
 
 class LMUsage(ConfiguredBaseModel):
@@ -480,7 +490,7 @@ class LMUsage(ConfiguredBaseModel):
     cache_write_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of input_tokens, those written to the provider's prompt cache.""")
     input_audio_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of input_tokens, those that encode audio.""")
     output_audio_tokens: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""Of output_tokens, those that encode audio.""")
-    provider_details: Optional[Any] = Field(default=None, description="""The provider's own usage breakdown, kept verbatim.""")
+    provider_details: Optional[JsonValue] = Field(default=None, description="""The provider's own usage breakdown, kept verbatim.""")
 
 
 class LMError(ConfiguredBaseModel):
@@ -489,7 +499,7 @@ class LMError(ConfiguredBaseModel):
     """
     message: str = Field(default=..., description="""A human-readable error message.""")
     code: Optional[str] = Field(default=None, description="""The provider's error code or type, as sent.""")
-    provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class EncodedTensor(EncodedTensorBehaviour, ConfiguredBaseModel):
@@ -516,7 +526,7 @@ class LMToolSpec(ConfiguredBaseModel):
     """
     name: str = Field(default=..., description="""The name the model uses to call the tool.""")
     description: Optional[str] = Field(default=None, description="""What the tool does, for the model to read.""")
-    parameters: Optional[dict[str, Any]] = Field(default=None, description="""A JSON Schema object describing the tool's arguments.""")
+    parameters: Optional[JsonObjectValue] = Field(default=None, description="""A JSON Schema object describing the tool's arguments.""")
     strict: Optional[bool] = Field(default=None, description="""True when the provider must hold the arguments exactly to the parameters schema.""")
 
 
@@ -546,7 +556,7 @@ class LMRequest(ConfiguredBaseModel):
     tools: Optional[list[LMToolSpec]] = Field(default=None, description="""The tools the model may call.""")
     sampling: Optional[LMSamplingConfig] = Field(default=None, description="""The sampling configuration.""")
     stream: Optional[bool] = Field(default=None, description="""True when the response was requested as a stream of chunks.""")
-    metadata: Optional[Any] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
+    metadata: Optional[JsonValue] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
 
 
 # Model rebuild

@@ -2,34 +2,159 @@
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    PlainValidator,
+    Strict,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError, core_schema
+
+from lmcontract.lib import jsontext
 
 # RFC 3339 date-time, which is what the JSON Schema's "format": "date-time" means.
 _RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
 )
+
+
+def _datetime_error(value: Any, why: str = "") -> PydanticCustomError:
+    return PydanticCustomError(
+        "datetime_format",
+        "expected an RFC 3339 date-time string with a time zone (2024-05-01T12:00:00Z){why}, got {value}",
+        {"value": repr(value), "why": why},
+    )
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """An RFC 3339 date-time as an aware datetime, the same on every Python version.
+
+    ``datetime.fromisoformat`` before 3.11 refuses ``Z`` and fractions of other than 3 or 6
+    digits (``...00.1Z``), which the JSON Schema accepts. Digits past the microsecond are
+    dropped: a datetime holds no more.
+    """
+    found = _RFC3339.match(text)
+    if not found:
+        raise _datetime_error(text)
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = found.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        offset = timedelta(0) if zulu else (1 if sign == "+" else -1) * timedelta(hours=int(off_h), minutes=int(off_m))
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=timezone(offset)
+        )
+    except ValueError as exc:
+        raise _datetime_error(text, f" ({exc})") from None
 
 
 def _iso_datetime(value: Any) -> Any:
     # Lax pydantic would also take unix numbers and date-only strings; the JSON Schema takes
-    # neither, so only real datetimes and RFC 3339 strings get through.
+    # neither, so only real datetimes and RFC 3339 strings get through. A naive datetime is
+    # refused too: it would be written without an offset, which the JSON Schema rejects.
     if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise _datetime_error(value, " (a naive datetime has no time zone; give it tzinfo)")
         return value
-    if isinstance(value, str) and _RFC3339.match(value):
-        return datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
-    raise PydanticCustomError(
-        "datetime_format",
-        "expected an RFC 3339 date-time string with a time zone (2024-05-01T12:00:00Z), got {value}",
-        {"value": repr(value)},
-    )
+    if isinstance(value, str):
+        return parse_rfc3339(value)
+    raise _datetime_error(value)
 
 
 IsoDateTime = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime)]
+
+
+# -- values JSON can carry -------------------------------------------------------------------------
+# Values of the schema's Any and JsonObject slots nest at most this many levels themselves, so
+# that a record holding one, at its deepest slot, stays within the JSON reader's MAX_DEPTH.
+MAX_VALUE_DEPTH = 128
+
+
+def _json_value_problem(value: Any, depth: int) -> str | None:
+    """Why ``value`` has no exact JSON form (None when it has one)."""
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return None
+    if kind is float:
+        return None if math.isfinite(value) else f"{value!r} is not a JSON number"
+    if depth > MAX_VALUE_DEPTH:
+        return f"nested deeper than {MAX_VALUE_DEPTH} levels"
+    if kind is list:
+        for item in value:
+            problem = _json_value_problem(item, depth + 1)
+            if problem:
+                return problem
+        return None
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return f"object key {key!r} is not a string"
+            problem = _json_value_problem(item, depth + 1)
+            if problem:
+                return problem
+        return None
+    if isinstance(value, (str, int)):  # a str or int enum member is written as its value
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{value!r} is not a JSON number"
+    return f"a {kind.__name__} has no JSON form"
+
+
+def _json_value(value: Any) -> Any:
+    problem = _json_value_problem(value, 1)
+    if problem:
+        raise PydanticCustomError("json_value", "expected a JSON value: {problem}", {"problem": problem})
+    return value
+
+
+# A value of the schema's Any: any JSON value (object, array, string, number, boolean, null).
+JsonValue = Annotated[Any, AfterValidator(_json_value)]
+# A value of the schema's JsonObject: a JSON object.
+JsonObjectValue = Annotated[dict[str, Any], AfterValidator(_json_value)]
+
+
+# -- log-probabilities -----------------------------------------------------------------------------
+# A log-probability may be minus infinity (a masked token: vLLM and transformers give them).
+# JSON has no such number, so it is written as the string "-Infinity" and read back from it.
+NEG_INFINITY_TEXT = "-Infinity"
+
+
+def _log_probability(value: Any) -> Any:
+    if value == NEG_INFINITY_TEXT and isinstance(value, str):
+        return -math.inf
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError(
+            "float_type", 'Input should be a number or "-Infinity", got {value}', {"value": repr(value)}
+        )
+    value = float(value)
+    if math.isnan(value) or value > 0:
+        raise PydanticCustomError(
+            "less_than_equal", "Input should be less than or equal to 0 (or -Infinity), got {value}", {"value": value}
+        )
+    return value
+
+
+def _log_probability_json(value: float) -> Any:
+    return NEG_INFINITY_TEXT if value == -math.inf else value
+
+
+LogProbability = Annotated[
+    float,
+    PlainValidator(_log_probability),
+    PlainSerializer(_log_probability_json, when_used="json"),
+    WithJsonSchema({"anyOf": [{"type": "number", "maximum": 0}, {"const": NEG_INFINITY_TEXT}]}),
+]
 
 
 def _integral(value: float) -> int:
@@ -92,4 +217,40 @@ class ContractModel(BaseModel):
         arbitrary_types_allowed=True,
         serialize_by_alias=True,
         validate_by_name=True,
+        # JSON has no NaN or infinite numbers: a float field that took one could not be written
+        # and read back. (A log-probability takes -inf through its own type, LogProbability.)
+        allow_inf_nan=False,
     )
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Any:
+        """Validate JSON text, read by lmcontract's strict reader (``lmcontract.lib.jsontext``).
+
+        Unlike pydantic's own, it refuses duplicate keys and NaN or Infinity literals, so this
+        accepts exactly what ``lmcontract validate`` accepts. A text that is not strict JSON is a
+        ValidationError of type ``json_invalid``, as in pydantic.
+        """
+        data = read_json(json_data, cls.__name__)
+        kwargs = {"strict": strict, "context": context, "by_alias": by_alias, "by_name": by_name}
+        if extra is not None:
+            kwargs["extra"] = extra
+        return cls.model_validate(data, **kwargs)
+
+
+def read_json(json_data: str | bytes | bytearray, title: str) -> Any:
+    """The value of strict JSON text, or a ValidationError ``json_invalid`` titled ``title``."""
+    try:
+        return jsontext.loads(json_data)
+    except jsontext.JsonTextError as exc:
+        raise ValidationError.from_exception_data(
+            title, [{"type": "json_invalid", "loc": (), "input": json_data, "ctx": {"error": str(exc)}}]
+        ) from None

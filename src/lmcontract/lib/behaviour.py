@@ -8,10 +8,19 @@ The rules are pure functions in ``lmcontract.lib.rules`` and the stream merging 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel, SerializationInfo, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from typing_extensions import Self
 
 from lmcontract.generated.merge_policy import TENSOR_SLOTS
@@ -21,13 +30,47 @@ from lmcontract.lib.base import ContractModel
 _TENSOR_FIELDS = tuple(TENSOR_SLOTS["LMOutput"])
 
 
+def _escape(message: str) -> str:
+    return message.replace("{", "{{").replace("}", "}}")
+
+
+def _checked(
+    cls: type, data: Any, handler: ValidatorFunctionWrapHandler, problems_of: Callable[[Any], Iterator[str]]
+) -> Any:
+    """Validate with ``handler``, then check the cross-field rules ``problems_of`` yields.
+
+    Every problem is reported: when a field fails, the rules still run on the raw input, and
+    their problems join the field errors in one ValidationError.
+    """
+    try:
+        value = handler(data)
+    except ValidationError as exc:
+        found = list(problems_of(data)) if isinstance(data, dict) else []
+        if not found:
+            raise
+        errors = [
+            {"type": PydanticCustomError(e["type"], _escape(e["msg"])), "loc": e["loc"], "input": e["input"]}
+            for e in exc.errors(include_url=False)
+        ]
+        raise _rule_errors(cls, data, found, errors) from None
+    found = list(problems_of(value))
+    if found:
+        raise _rule_errors(cls, data, found, [])
+    return value
+
+
+def _rule_errors(cls: type, data: Any, found: list[str], errors: list) -> ValidationError:
+    errors += [{"type": PydanticCustomError("value_error", _escape(m)), "loc": (), "input": data} for m in found]
+    return ValidationError.from_exception_data(cls.__name__, errors)
+
+
 class ResponseBehaviour(ContractModel):
     """Rules and methods of LMResponse."""
 
-    @model_validator(mode="after")
-    def _check_response(self):
-        rules.check_response(self)
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_response(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _checked(cls, data, handler, rules.response_problems)
 
     def extend(self, other: Self, *, strict: bool = False) -> Self:
         """Merge the stream chunk ``other`` into this response, in place, and return self.
@@ -65,10 +108,12 @@ class ResponseBehaviour(ContractModel):
 class OutputBehaviour(ContractModel):
     """Rules and methods of LMOutput."""
 
-    @model_validator(mode="after")
-    def _check_output(self):
-        rules.check_output(self)
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_output(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        output = _checked(cls, data, handler, rules.output_problems)
+        rules.mark_truncated(output)
+        return output
 
     def extend(self, other: Self, *, mode: str | None = "delta", strict: bool = False) -> Self:
         """Merge the output chunk ``other`` (same ``index``) into this output, in place.
@@ -130,25 +175,43 @@ class OutputBehaviour(ContractModel):
 class MediaBehaviour(ContractModel):
     """Rules of the media parts (image, audio, video, document, binary)."""
 
-    @model_validator(mode="after")
-    def _check_media(self):
-        rules.check_media(self)
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_media(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _checked(cls, data, handler, rules.media_problems)
+
+
+class CitationBehaviour(ContractModel):
+    """Rules of a citation."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_citation(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _checked(cls, data, handler, rules.citation_problems)
 
 
 class EncodedTensorBehaviour(ContractModel):
     """Rules of the JSON encoding of a tensor."""
 
-    @model_validator(mode="after")
-    def _check_encoded(self):
-        rules.check_encoded_tensor(self)
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_encoded(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _checked(cls, data, handler, rules.encoded_tensor_problems)
+
+    def to_tensor(self) -> Any:
+        """The torch.Tensor this encodes, exactly (needs torch). A tensor field holds an
+        EncodedTensor when torch was not installed at validation; this decodes it on use."""
+        return tensors.decode(self)
 
 
 class MessageBehaviour(ContractModel):
     """Rules of a conversation message."""
 
-    @model_validator(mode="after")
-    def _check_message(self):
-        rules.check_named_tool_calls(self.parts, "parts")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_message(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        return _checked(cls, data, handler, lambda message: rules.named_tool_call_problems(_parts(message), "parts"))
+
+
+def _parts(message: Any) -> Any:
+    return message.get("parts") if isinstance(message, dict) else message.parts

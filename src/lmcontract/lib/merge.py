@@ -548,6 +548,8 @@ def _finish(output: BaseModel, reason: str, journal: Journal) -> None:
     """Record a finish reason (an earlier ``error`` is final) and complete the tool calls."""
     if output.__dict__["finish_reason"] != ERROR:
         write(output, "finish_reason", reason, journal)
+    if reason in rules.truncating_reasons() and not output.__dict__["truncated"]:
+        write(output, "truncated", True, journal)  # length, aborted, paused cut the output short
     _complete_tool_calls(output, journal)
 
 
@@ -593,6 +595,12 @@ def _check_aligned(ids: list | None, logprobs: list | None, start: int, at: int 
 
 def _merge_tensor(target: BaseModel, name: str, value: Any, cumulative: bool, journal: Journal, at: int | None) -> None:
     current = target.__dict__[name]
+    if tensors.is_encoded(value) or tensors.is_encoded(current):
+        # Held encoded because torch was not installed when they were read: merging needs torch.
+        try:
+            value, current = tensors.as_tensor(value), current if current is None else tensors.as_tensor(current)
+        except ValueError as exc:
+            raise MergeError(_output_path(at, name), str(exc)) from None
     if current is None:
         write(target, name, tensors.copy_tensor(value), journal)
         return
@@ -936,10 +944,9 @@ def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool = False)
         _concatenate_deferred(deferred)
     finalize_response(result)
     write(result, "chunk_mode", None, _journal())
-    try:
-        rules.check_response(result)
-    except ValueError as exc:
-        raise MergeError("", f"the stream did not add up to a complete response: {exc}") from None
+    problem = next(rules.response_problems(result), None)
+    if problem is not None:
+        raise MergeError("", f"the stream did not add up to a complete response: {problem}")
     return result
 
 

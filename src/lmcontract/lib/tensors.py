@@ -27,8 +27,18 @@ TORCH_EXTRA = "pip install 'lmcontract[torch]'"
 # Pass as ``context=`` to model_dump_json / model_dump(mode="json") to write tensors too.
 WITH_TENSORS = {"tensors": True}
 
-# The dtypes the contract can encode (schema enum TensorDtype), by their torch names.
-DTYPES = ("float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool")
+
+def dtype_bytes() -> dict[str, int]:
+    """Bytes per element of each dtype the contract can encode (schema enum TensorDtype)."""
+    from lmcontract.generated.models import TENSOR_DTYPE_BYTES  # generated from the schema
+
+    return TENSOR_DTYPE_BYTES
+
+
+def _encoded_class() -> Any:
+    from lmcontract.generated.models import EncodedTensor
+
+    return EncodedTensor
 
 
 def is_tensor(value: Any) -> bool:
@@ -36,10 +46,15 @@ def is_tensor(value: Any) -> bool:
     return torch is not None and isinstance(value, torch.Tensor)
 
 
+def is_encoded(value: Any) -> bool:
+    """True for an EncodedTensor model (what a tensor field holds when torch is not installed)."""
+    return isinstance(value, _encoded_class())
+
+
 def _torch_missing() -> PydanticCustomError:
     return PydanticCustomError(
         "torch_missing",
-        "tensor fields need torch, which is not installed: {hint}",
+        "decoding a tensor needs torch, which is not installed: {hint}",
         {"hint": TORCH_EXTRA},
     )
 
@@ -61,11 +76,24 @@ def _torch_installed() -> bool:
         return False
 
 
+def dtype_name(value: Any) -> str:
+    """The dtype of a tensor or an EncodedTensor, by its torch name (``float32``)."""
+    return value.dtype if is_encoded(value) else str(value.dtype).removeprefix("torch.")
+
+
+def shape_of(value: Any) -> tuple[int, ...]:
+    """The shape of a tensor or an EncodedTensor."""
+    return tuple(value.shape)
+
+
 def encode(value: Any) -> dict[str, Any]:
     """A tensor as an EncodedTensor dict: dtype, shape, little-endian C-order bytes in base64."""
-    name = str(value.dtype).removeprefix("torch.")
-    if name not in DTYPES:
-        raise ValueError(f"tensor dtype {name} has no JSON encoding; encodable: {', '.join(DTYPES)}")
+    if is_encoded(value):
+        return {"dtype": value.dtype, "shape": list(value.shape), "data": value.data}
+    name = dtype_name(value)
+    if name not in dtype_bytes():
+        known = ", ".join(dtype_bytes())
+        raise ValueError(f"tensor dtype {name} has no JSON encoding; encodable: {known}")
     flat = value.detach().to("cpu").contiguous()
     raw = ctypes.string_at(flat.data_ptr(), flat.numel() * flat.element_size()) if flat.numel() else b""
     if sys.byteorder == "big" and flat.element_size() > 1:
@@ -73,78 +101,69 @@ def encode(value: Any) -> dict[str, Any]:
     return {"dtype": name, "shape": list(value.shape), "data": base64.b64encode(raw).decode("ascii")}
 
 
-def decode(encoded: dict[str, Any]) -> Any:
-    """The tensor an EncodedTensor dict describes, exactly (dtype, shape, every bit)."""
+def decode(encoded: Any) -> Any:
+    """The tensor an EncodedTensor (model or dict) describes, exactly (dtype, shape, every bit).
+
+    Needs torch; raises a PydanticCustomError ``torch_missing`` without it.
+    """
+    if isinstance(encoded, dict):
+        encoded = _encoded_class().model_validate(encoded)
     torch = _torch()
-    dtype = getattr(torch, encoded["dtype"])
-    shape = list(encoded["shape"])
-    try:
-        raw = base64.b64decode(encoded["data"], validate=True)
-    except ValueError as exc:
-        raise PydanticCustomError("tensor_data", "data is not valid base64: {error}", {"error": str(exc)}) from None
-    size = torch.empty((), dtype=dtype).element_size()
+    dtype = getattr(torch, encoded.dtype)
+    shape = list(encoded.shape)
+    raw = base64.b64decode(encoded.data, validate=True)  # checked by the EncodedTensor rules
     count = 1
     for n in shape:
         count *= n
-    if len(raw) != count * size:
-        raise PydanticCustomError(
-            "tensor_data",
-            "data holds {got} bytes but shape {shape} of {dtype} needs {want}",
-            {"got": len(raw), "shape": shape, "dtype": encoded["dtype"], "want": count * size},
-        )
     if count == 0:
         return torch.empty(shape, dtype=dtype)
+    size = dtype_bytes()[encoded.dtype]
     if sys.byteorder == "big" and size > 1:
         raw = _byteswap(raw, size)
     return torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
+
+
+def as_tensor(value: Any) -> Any:
+    """``value`` as a torch.Tensor: an EncodedTensor is decoded (needs torch), a tensor kept."""
+    return decode(value) if is_encoded(value) else value
 
 
 def _byteswap(raw: bytes, size: int) -> bytes:
     return b"".join(raw[i : i + size][::-1] for i in range(0, len(raw), size))
 
 
-def _validate(value: Any, dims: tuple[str, ...]) -> Any:
+def _validate(value: Any, dims: tuple[str, ...], dtypes: tuple[str, ...]) -> Any:
+    """A tensor field's value: a tensor kept as given, or an EncodedTensor (model or dict),
+    decoded when torch is installed and kept as an EncodedTensor model when it is not."""
     if value is None:
         return None
     if not is_tensor(value):
-        if not _torch_installed():
-            raise _torch_missing()
-        encoded = _as_encoded(value)
-        if encoded is None:
-            hint = "" if "torch" in sys.modules else f" (torch is not loaded; {TORCH_EXTRA})"
+        encoded_class = _encoded_class()
+        if isinstance(value, dict):
+            value = encoded_class.model_validate(value)  # its own rules: base64, byte count
+        elif not isinstance(value, encoded_class):
+            hint = "" if sys.modules.get("torch") is not None else f" (torch is not loaded; {TORCH_EXTRA})"
             raise PydanticCustomError(
                 "tensor_type",
                 "expected a torch.Tensor or an EncodedTensor, got {kind}{hint}",
                 {"kind": type(value).__name__, "hint": hint},
             )
-        value = decode(encoded)
-    if value.dim() != len(dims):
+    name = dtype_name(value)
+    if name not in dtypes:
+        raise PydanticCustomError(
+            "tensor_dtype",
+            "dtype {dtype} is not allowed here; one of {allowed}",
+            {"dtype": name, "allowed": ", ".join(dtypes)},
+        )
+    shape = shape_of(value)
+    if len(shape) != len(dims):
         raise PydanticCustomError(
             "tensor_rank",
             "expected a tensor of rank {rank} ({dims}), got shape {shape}",
-            {"rank": len(dims), "dims": ", ".join(dims), "shape": tuple(value.shape)},
+            {"rank": len(dims), "dims": ", ".join(dims), "shape": str(shape)},
         )
-    return value
-
-
-def _as_encoded(value: Any) -> dict[str, Any] | None:
-    if hasattr(value, "dtype") and hasattr(value, "shape") and hasattr(value, "data") and not isinstance(value, dict):
-        value = {"dtype": value.dtype, "shape": value.shape, "data": value.data}  # an EncodedTensor model
-    if not isinstance(value, dict) or set(value) != {"dtype", "shape", "data"}:
-        return None
-    if value["dtype"] not in DTYPES:
-        raise PydanticCustomError(
-            "tensor_dtype",
-            "dtype {dtype!r} is not one of {known}",
-            {"dtype": value["dtype"], "known": ", ".join(DTYPES)},
-        )
-    shape = value["shape"]
-    if not isinstance(shape, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise PydanticCustomError(
-            "tensor_shape", "shape must be a list of non-negative integers, got {shape!r}", {"shape": shape}
-        )
-    if not isinstance(value["data"], str):
-        raise PydanticCustomError("tensor_data", "data must be a base64 string", {})
+    if not is_tensor(value) and _torch_installed():
+        return decode(value)
     return value
 
 
@@ -162,18 +181,19 @@ def _serialize(value: Any, info: SerializationInfo) -> Any:
     return encode(value) if wants_tensors(info) else None
 
 
-def tensor(*dims: str) -> Any:
-    """The field type of a tensor slot with these named dimensions (schema array dimensions)."""
+def tensor(*dims: str, dtypes: tuple[str, ...]) -> Any:
+    """The field type of a tensor slot with these named dimensions (schema array dimensions)
+    and these admitted dtypes (the slot's ``dtypes`` annotation)."""
     return Annotated[
         Any,
-        PlainValidator(partial(_validate, dims=dims)),
+        PlainValidator(partial(_validate, dims=dims, dtypes=dtypes)),
         PlainSerializer(_serialize),
         WithJsonSchema(
             {
                 "type": "object",
                 "description": f"A tensor of shape ({', '.join(dims)}), encoded as an EncodedTensor.",
                 "properties": {
-                    "dtype": {"enum": list(DTYPES)},
+                    "dtype": {"enum": list(dtypes)},
                     "shape": {
                         "type": "array",
                         "items": {"type": "integer", "minimum": 0},
@@ -194,6 +214,8 @@ def tensor(*dims: str) -> Any:
 
 def tensors_equal(a: Any, b: Any) -> bool:
     """Equal as tensors: same dtype, shape and device, and every element equal (torch.equal)."""
+    if is_encoded(a) and is_encoded(b):
+        return a == b
     if not (is_tensor(a) and is_tensor(b)):
         return False
     if a.dtype != b.dtype or a.shape != b.shape or a.device != b.device:
