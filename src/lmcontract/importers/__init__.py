@@ -17,7 +17,9 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-FORMATS: dict[str, str] = {}
+FORMATS: dict[str, str] = {
+    "openai-chat": "lmcontract.importers.openai_chat",
+}
 
 
 def importer(format_name: str) -> ModuleType:
