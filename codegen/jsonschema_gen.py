@@ -11,7 +11,7 @@ LinkML 1.12's JSON Schema generator, measured on this schema:
 - array slots come out as nested arrays of numbers, which loses the dtype; they become the
   EncodedTensor object the Python side writes, with the rank fixed by the declared dimensions;
 - the rule "a complete response (no chunk_mode) has at least one output, each with at least one
-  part" is added as an if/then.
+  part unless a filter withheld it (finish reason content_filter)" is added as an if/then.
 """
 
 from __future__ import annotations
@@ -44,19 +44,21 @@ NAMED_TOOL_CALL = {
 }
 
 
+# An output a filter withheld (finish reason content_filter) may have no parts.
+WITHHELD = {"required": ["finish_reason"], "properties": {"finish_reason": {"const": "content_filter"}}}
+
+
 def _completeness_rule() -> dict[str, Any]:
-    parts = {"type": "array", "minItems": 1, "items": NAMED_TOOL_CALL}
+    output = {
+        "properties": {"parts": {"items": NAMED_TOOL_CALL}},
+        "if": {"not": WITHHELD},
+        "then": {"required": ["parts"], "properties": {"parts": {"type": "array", "minItems": 1}}},
+    }
     return {
         "if": {"not": {"required": ["chunk_mode"]}},
         "then": {
             "required": ["outputs"],
-            "properties": {
-                "outputs": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {"required": ["parts"], "properties": {"parts": parts}},
-                }
-            },
+            "properties": {"outputs": {"type": "array", "minItems": 1, "items": output}},
         },
     }
 

@@ -11,6 +11,7 @@ from lmcontract.lib.finish_reasons import PROVIDER_FINISH_REASONS, TRUNCATING
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "finish-reasons.md"
 COLUMNS = {
     "OpenAI": "openai",
+    "OpenAI Responses": "openai_responses",
     "Anthropic": "anthropic",
     "Gemini": "gemini",
     "vLLM": "vllm",
@@ -47,6 +48,7 @@ def test_the_docs_table_is_the_code_table():
         for provider, table in PROVIDER_FINISH_REASONS.items()
     }
     expected["gemini"]["STOP"].add("tool_call")  # STOP with a function call in the candidate
+    expected["openai_responses"]["completed"].add("tool_call")  # completed after a function call
     assert _docs_mapping() == expected
 
 

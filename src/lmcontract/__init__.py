@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         ToolCallPart,
         ToolResult,
         ToolResultPart,
+        UnknownPart,
         VideoPart,
     )
     from lmcontract.generated.models import version as SCHEMA_VERSION
@@ -83,6 +84,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "ToolCallPart": (_MODELS, "ToolCallPart"),
     "ToolResult": (_MODELS, "ToolResult"),
     "ToolResultPart": (_MODELS, "ToolResultPart"),
+    "UnknownPart": (_MODELS, "UnknownPart"),
     "VideoPart": (_MODELS, "VideoPart"),
     "SCHEMA_VERSION": (_MODELS, "version"),
     "MergeError": ("lmcontract.lib.merge", "MergeError"),
@@ -124,6 +126,7 @@ __all__ = [
     "ToolCallPart",
     "ToolResult",
     "ToolResultPart",
+    "UnknownPart",
     "VideoPart",
     "unify_finish_reason",
 ]

@@ -19,6 +19,10 @@ from types import ModuleType
 
 FORMATS: dict[str, str] = {
     "openai-chat": "lmcontract.importers.openai_chat",
+    "openai-completions": "lmcontract.importers.openai_completions",
+    "openai-responses": "lmcontract.importers.openai_responses",
+    "anthropic": "lmcontract.importers.anthropic",
+    "gemini": "lmcontract.importers.gemini",
 }
 
 

@@ -96,6 +96,8 @@ def _logprobs(logprobs: dict | None) -> dict:
     out = {}
     if logprobs.get("content"):
         out["logprobs"] = [_token(e) for e in logprobs["content"]]
+    if logprobs.get("refusal"):
+        out["refusal_logprobs"] = [_token(e) for e in logprobs["refusal"]]
     return out
 
 

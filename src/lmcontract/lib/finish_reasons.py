@@ -30,6 +30,15 @@ PROVIDER_FINISH_REASONS: dict[str, dict[str, str]] = {
         "refusal": "content_filter",
         "pause_turn": "paused",
     },
+    # The Responses API has no finish-reason field: the importer takes ``status``, or
+    # ``incomplete_details.reason`` when the status is incomplete.
+    "openai_responses": {
+        "completed": "stop",
+        "max_output_tokens": "length",
+        "content_filter": "content_filter",
+        "failed": "error",
+        "cancelled": "aborted",
+    },
     "gemini": {
         "STOP": "stop",
         "MAX_TOKENS": "length",

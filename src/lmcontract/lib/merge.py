@@ -28,6 +28,7 @@ How a chunk merges (the rules of "Merging a stream" in the design notes):
   chunks holding only the tail of a call never parses that tail as if it were the whole.
   A chunk that carries parsed ``arguments`` and no raw text replaces both.
 - ``token_ids`` and ``logprobs`` are appended (replaced when cumulative) and must stay aligned;
+  ``refusal_logprobs`` are appended (replaced when cumulative) on their own;
   tensors are appended along the sequence dimension through a growth buffer
   (``lmcontract.lib.tensors.append_rows``), or replaced when cumulative; their dtype, device
   and trailing dimensions must match. ``from_chunks`` defers the appends to one ``torch.cat``.
@@ -376,6 +377,11 @@ def _merge_output(target: BaseModel, chunk: BaseModel, cumulative: bool, journal
         write(target, "truncated", True, journal)
     if cd["token_ids"] is not None or cd["logprobs"] is not None:
         _merge_tokens(target, cd, cumulative, journal, at)
+    if cd["refusal_logprobs"] is not None:
+        if cumulative:
+            write(target, "refusal_logprobs", clone(cd["refusal_logprobs"]), journal)
+        else:
+            _extend_list(target, "refusal_logprobs", clone(cd["refusal_logprobs"]), journal)
     for name in _TENSORS:
         if cd[name] is not None:
             _merge_tensor(target, name, cd[name], cumulative, journal, at)

@@ -29,8 +29,13 @@ def check_response(response: Any) -> None:
     if not outputs:
         raise ValueError("outputs: a complete response (no chunk_mode) needs at least one output")
     for i, output in enumerate(outputs):
-        if not output.parts:
-            raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part")
+        # A filter may withhold a candidate entirely (a blocked Gemini candidate): that output
+        # says so with finish reason content_filter and has nothing else to hold.
+        if not output.parts and output.finish_reason != "content_filter":
+            raise ValueError(
+                f"outputs[{i}].parts: a complete output needs at least one part"
+                " (only one withheld by a filter, finish reason content_filter, may have none)"
+            )
         check_named_tool_calls(output.parts, f"outputs[{i}].parts")
 
 
