@@ -105,15 +105,14 @@ def _reasoning_part(item: dict, *, with_text: bool) -> dict:
 
 def _call_part(item: dict, *, with_arguments: bool) -> dict:
     kind = item.get("type")
-    rest = {k: v for k, v in item.items() if k not in ("call_id", "name", "arguments", "input", "type") and v is not None}
+    mapped = ("call_id", "name", "arguments", "input", "type")
+    rest = {k: v for k, v in item.items() if k not in mapped and v is not None}
     if kind in ("function_call", "custom_tool_call"):
         part: dict[str, Any] = {"type": "tool_call", "id": item.get("call_id"), "name": item.get("name")}
         if with_arguments:
-            raw = item.get("arguments") if kind == "function_call" else None
-            if kind == "custom_tool_call":
-                part["arguments"], part["arguments_raw"] = None, item.get("input")
-            else:
-                part["arguments"], part["arguments_raw"] = parse_arguments(raw)
+            # A custom tool's input is free text: kept raw unless it happens to be a JSON object.
+            raw = item.get("arguments") if kind == "function_call" else item.get("input")
+            part["arguments"], part["arguments_raw"] = parse_arguments(raw)
         if kind != "function_call":
             rest["type"] = kind
     else:
@@ -274,7 +273,8 @@ class StreamImporter(BaseStreamImporter):
                 part["id"] = self._calls[output_index]
             return self._chunk([part])
         if kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
-            return self._chunk([{"type": "thinking", "text": ev["delta"], "part_index": self._index(ev["output_index"])}])
+            part = {"type": "thinking", "text": ev["delta"], "part_index": self._index(ev["output_index"])}
+            return self._chunk([part])
         if kind == "response.reasoning_summary_part.added":
             key = (ev["output_index"], ev.get("summary_index", 0))
             self._summaries.add(key)
