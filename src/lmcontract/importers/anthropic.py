@@ -37,6 +37,12 @@ USAGE: UsageMapping = {
     "cache_write_tokens": ("cache_creation_input_tokens",),
 }
 
+# Events with nothing new: stops, keep-alives, and the anthropic SDK's own helper events
+# (``messages.stream()`` yields text, thinking, signature, input_json and citation events
+# beside the raw ones, repeating what their deltas carried).
+_CARRY_NOTHING = frozenset(
+    {"content_block_stop", "message_stop", "ping", "text", "thinking", "signature", "input_json", "citation"}
+)
 _MESSAGE_MAPPED = frozenset({"id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage"})
 _TEXT_MAPPED = frozenset({"type", "text", "citations"})
 _CITATION_FIELDS = {
@@ -219,7 +225,7 @@ class StreamImporter(BaseStreamImporter):
                 out["provider_data"] = extra
         elif kind == "error":
             out["error"] = _error(ev.get("error"))
-        elif kind in ("content_block_stop", "message_stop", "ping"):
+        elif kind in _CARRY_NOTHING:
             return []
         else:
             raise ImportProblem(f"type: unknown Messages stream event {kind!r}")

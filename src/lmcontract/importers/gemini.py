@@ -39,14 +39,20 @@ USAGE: UsageMapping = {
     "cache_read_tokens": ("cachedContentTokenCount",),
 }
 
-_RESPONSE_MAPPED = frozenset({"candidates", "usageMetadata", "modelVersion", "responseId", "createTime"})
+# google-genai adds its own bookkeeping to the response object (the HTTP headers, the
+# automatic function-calling history, a parsed copy): not what the provider sent, left out.
+_RESPONSE_MAPPED = frozenset(
+    {"candidates", "usageMetadata", "modelVersion", "responseId", "createTime",
+     "sdkHttpResponse", "automaticFunctionCallingHistory", "parsed"}
+)
 _CANDIDATE_MAPPED = frozenset({"content", "finishReason", "index", "logprobsResult"})
 _PART_MAPPED = frozenset({"text", "thought", "thoughtSignature", "functionCall", "inlineData", "fileData"})
 _MEDIA_KINDS = {"image": "image", "audio": "audio", "video": "video", "application/pdf": "document"}
 
 
 def _standard_base64(data: str) -> str:
-    # pydantic (and so google-genai's model_dump) writes bytes as URL-safe base64.
+    # pydantic (and so google-genai's model_dump) writes bytes as URL-safe base64; the wire
+    # sends standard base64, which has neither - nor _, so this maps both to the wire's form.
     return data.replace("-", "+").replace("_", "/")
 
 
@@ -215,7 +221,7 @@ class StreamImporter(BaseStreamImporter):
                     "part_index": state.index_for("unknown", continues=False)}
             return part
         if raw.get("thoughtSignature"):
-            part["signature"] = raw["thoughtSignature"]
+            part["signature"] = _standard_base64(raw["thoughtSignature"])
         rest = {k: v for k, v in raw.items() if k not in _PART_MAPPED and v is not None}
         if rest:
             part["provider_data"] = rest
