@@ -1,4 +1,6 @@
-"""Recorded streams replayed through the providers' real SDK clients over an httpx transport (httpx2, which the SDKs use).
+"""Recorded streams replayed through the providers' real SDK clients over an httpx transport.
+
+(The SDKs use httpx2, the successor of httpx; its MockTransport answers with the recording.)
 
 The importers then see exactly the objects users' code holds (``ChatCompletionChunk``,
 ``RawMessageStreamEvent``, ``GenerateContentResponse``), and each result is checked against
