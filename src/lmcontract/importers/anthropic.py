@@ -190,11 +190,14 @@ class StreamImporter(BaseStreamImporter):
                 self._usage[key] = value
         return usage_record(USAGE, self._usage)
 
-    def feed(self, event: Any) -> list:
-        from lmcontract import LMResponse
-
+    def feed_dicts(self, event: Any) -> list[dict]:
         ev = event if type(event) is dict else as_dict(event)
         kind = ev.get("type")
+        if kind == "content_block_delta":
+            delta = ev["delta"]
+            if delta.get("type") == "text_delta":  # most events: the fast path
+                part = {"type": "text", "text": delta["text"], "part_index": ev["index"]}
+                return [{"chunk_mode": "delta", "outputs": [{"index": 0, "parts": [part]}]}]
         out: dict[str, Any] = {"chunk_mode": "delta"}
         if kind == "content_block_delta":
             out["outputs"] = [{"index": 0, "parts": [self._delta(ev["index"], ev["delta"])]}]
@@ -229,7 +232,7 @@ class StreamImporter(BaseStreamImporter):
             return []
         else:
             raise ImportProblem(f"type: unknown Messages stream event {kind!r}")
-        return [LMResponse.model_validate(out)]
+        return [out]
 
     @staticmethod
     def _delta(index: int, delta: dict) -> dict:

@@ -132,9 +132,7 @@ class StreamImporter(BaseStreamImporter):
         self._candidates: dict[int, _Candidate] = {}
         self._identified = False
 
-    def feed(self, event: Any) -> list:
-        from lmcontract import LMResponse
-
+    def feed_dicts(self, event: Any) -> list[dict]:
         chunk = event if type(event) is dict else as_dict(event)
         if "error" in chunk and not chunk.get("candidates"):
             error = chunk["error"] if isinstance(chunk["error"], dict) else {"message": str(chunk["error"])}
@@ -143,7 +141,7 @@ class StreamImporter(BaseStreamImporter):
             err: dict[str, Any] = {"message": message, "provider_data": error}
             if status is not None:
                 err["code"] = str(status)
-            return [LMResponse.model_validate({"chunk_mode": "delta", "error": err})]
+            return [{"chunk_mode": "delta", "error": err}]
         out: dict[str, Any] = {"chunk_mode": "delta"}
         if not self._identified:
             self._identified = True
@@ -167,7 +165,7 @@ class StreamImporter(BaseStreamImporter):
         usage = usage_record(USAGE, chunk.get("usageMetadata"))
         if usage:
             out["usage"] = usage
-        return [LMResponse.model_validate(out)]
+        return [out]
 
     def _candidate(self, candidate: dict) -> dict:
         index = candidate.get("index", 0)

@@ -253,9 +253,7 @@ class StreamImporter(BaseStreamImporter):
         self._identified = False
         self._last_extra: dict | None = None
 
-    def feed(self, event: Any) -> list:
-        from lmcontract import LMResponse
-
+    def feed_dicts(self, event: Any) -> list[dict]:
         chunk = event if type(event) is dict else as_dict(event)
         out: dict[str, Any] = {"chunk_mode": "delta"}
         if not self._identified and (chunk.get("id") is not None or chunk.get("model") is not None):
@@ -277,7 +275,7 @@ class StreamImporter(BaseStreamImporter):
             out["usage"] = usage_record(USAGE, usage)
         if len(out) == 1:
             return []
-        return [LMResponse.model_validate(out)]
+        return [out]
 
     def _choice(self, choice: dict) -> dict:
         index = choice.get("index", 0)
@@ -348,9 +346,7 @@ class StreamImporter(BaseStreamImporter):
             part["arguments_raw"] = function["arguments"]
         return part
 
-    def close(self) -> list:
-        from lmcontract import LMResponse
-
+    def close_dicts(self) -> list[dict]:
         outputs = [
             {"index": index, "parts": [{"type": "text", "text": "", "part_index": 0}]}
             for index, state in sorted(self._choices.items())
@@ -358,7 +354,7 @@ class StreamImporter(BaseStreamImporter):
         ]
         if not outputs:
             return []
-        return [LMResponse.model_validate({"chunk_mode": "delta", "outputs": outputs})]
+        return [{"chunk_mode": "delta", "outputs": outputs}]
 
 
 def import_stream(events: Iterable[Any], *, provider: str = PROVIDER) -> Any:

@@ -100,9 +100,7 @@ class StreamImporter(BaseStreamImporter):
         self._identified = False
         self._seen: set[int] = set()
 
-    def feed(self, event: Any) -> list:
-        from lmcontract import LMResponse
-
+    def feed_dicts(self, event: Any) -> list[dict]:
         chunk = event if type(event) is dict else as_dict(event)
         out: dict[str, Any] = {"chunk_mode": "delta"}
         if not self._identified and (chunk.get("id") is not None or chunk.get("model") is not None):
@@ -127,7 +125,7 @@ class StreamImporter(BaseStreamImporter):
             out["usage"] = usage
         if len(out) == 1:
             return []
-        return [LMResponse.model_validate(out)]
+        return [out]
 
 
 def import_stream(events: Iterable[Any], *, provider: str = PROVIDER) -> Any:

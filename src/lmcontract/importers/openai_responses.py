@@ -230,13 +230,11 @@ class StreamImporter(BaseStreamImporter):
             found = self._parts[key] = len(self._parts)
         return found
 
-    def _chunk(self, parts: list[dict] | None = None, **fields: Any) -> list:
-        from lmcontract import LMResponse
-
+    def _chunk(self, parts: list[dict] | None = None, **fields: Any) -> list[dict]:
         out: dict[str, Any] = {"chunk_mode": "delta", **fields}
         if parts:
             out.setdefault("outputs", [{"index": 0}])[0]["parts"] = parts
-        return [LMResponse.model_validate(out)]
+        return [out]
 
     def _item_parts(self, item: dict, output_index: int, *, done: bool) -> list[dict]:
         kind = item.get("type")
@@ -257,7 +255,7 @@ class StreamImporter(BaseStreamImporter):
         part["part_index"] = self._index(output_index)
         return [part]
 
-    def feed(self, event: Any) -> list:
+    def feed_dicts(self, event: Any) -> list[dict]:
         ev = event if type(event) is dict else as_dict(event)
         kind = ev.get("type")
         if kind == "response.output_text.delta":

@@ -10,8 +10,10 @@ ignores them, so a stream read here and one received through an SDK look the sam
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 DONE = "[DONE]"
 
@@ -53,3 +55,34 @@ def iter_events(text: str) -> Iterator[ServerSentEvent]:
         if joined == DONE:
             continue
         yield ServerSentEvent(event, joined)
+
+
+# One ``data:`` line per event (what every provider sends): the data lines can be found with
+# one regular expression and parsed as one JSON array, in C, instead of event by event.
+_DATA_LINE = re.compile(r"^data: ?(.*)$", re.M)
+_IRREGULAR = re.compile(r"^data:.*\n(?:data:|data$)|^data$", re.M)
+_DECODER = json.JSONDecoder(parse_constant=lambda name: _reject(name))
+
+
+def _reject(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_events(text: str) -> list[Any]:
+    """The parsed JSON data of every event of a stream's text, ``[DONE]`` left out.
+
+    The same as ``[json.loads(e.data) for e in iter_events(text)]`` (NaN and Infinity refused),
+    only faster; a stream whose events have several data lines takes the general path. Raises
+    ``ValueError`` if some event's data is not JSON (``iter_events`` then says which).
+    """
+    text = _normalise(text)
+    if _IRREGULAR.search(text):
+        return [_DECODER.decode(e.data) for e in iter_events(text)]
+    datas = [d for d in _DATA_LINE.findall(text) if d != DONE]
+    if not datas:
+        return []
+    values = _DECODER.decode("[" + ",".join(datas) + "]")
+    if len(values) != len(datas):
+        # Some event's data held more than one value ("1, 2"): not JSON on its own.
+        return [_DECODER.decode(d) for d in datas]
+    return values
