@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SCHEMA = yaml.safe_load((ROOT / "schema" / "lmcontract.yaml").read_text())
 FINISH = SCHEMA["enums"]["FinishReason"]["permissible_values"]
-PROVIDERS = ["OpenAI", "Anthropic", "Gemini", "vLLM", "LMDeploy", "OpenTelemetry GenAI"]
+PROVIDERS = ["OpenAI", "OpenAI Responses", "Anthropic", "Gemini", "vLLM", "LMDeploy", "OpenTelemetry GenAI"]
 
 
 def mapping_table() -> tuple[list[str], list[list[str]]]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import UsageMapping, usage_record
 from lmcontract.importers.wire import ImportProblem, as_dict, parse_arguments
@@ -30,12 +31,8 @@ from lmcontract.lib.finish_reasons import unify_finish_reason
 FORMAT = "anthropic"
 PROVIDER = "anthropic"
 
-USAGE: UsageMapping = {
-    "input_tokens": ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"),
-    "output_tokens": ("output_tokens",),
-    "cache_read_tokens": ("cache_read_input_tokens",),
-    "cache_write_tokens": ("cache_creation_input_tokens",),
-}
+# Contract usage field -> the wire counts that add up to it: data in schema/importers.yaml.
+USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]
 
 # Events with nothing new: stops, keep-alives, and the anthropic SDK's own helper events
 # (``messages.stream()`` yields text, thinking, signature, input_json and citation events

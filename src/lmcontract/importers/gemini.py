@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import UsageMapping, usage_record
 from lmcontract.importers.wire import ImportProblem, as_dict, from_iso
@@ -31,13 +32,8 @@ from lmcontract.lib.finish_reasons import unify_finish_reason
 FORMAT = "gemini"
 PROVIDER = "gemini"
 
-USAGE: UsageMapping = {
-    "input_tokens": ("promptTokenCount", "toolUsePromptTokenCount"),
-    "output_tokens": ("candidatesTokenCount", "thoughtsTokenCount"),
-    "total_tokens": ("totalTokenCount",),
-    "reasoning_tokens": ("thoughtsTokenCount",),
-    "cache_read_tokens": ("cachedContentTokenCount",),
-}
+# Contract usage field -> the wire counts that add up to it: data in schema/importers.yaml.
+USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]
 
 # google-genai adds its own bookkeeping to the response object (the HTTP headers, the
 # automatic function-calling history, a parsed copy): not what the provider sent, left out.

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import UsageMapping, usage_record
 from lmcontract.importers.wire import ImportProblem, as_dict, from_unix, parse_arguments
@@ -29,16 +30,8 @@ from lmcontract.lib.finish_reasons import unify_finish_reason
 FORMAT = "openai-chat"
 PROVIDER = "openai"
 
-# Contract usage field -> the wire counts that add up to it (see lmcontract.importers.usage).
-USAGE: UsageMapping = {
-    "input_tokens": ("prompt_tokens",),
-    "output_tokens": ("completion_tokens",),
-    "total_tokens": ("total_tokens",),
-    "reasoning_tokens": ("completion_tokens_details.reasoning_tokens",),
-    "cache_read_tokens": ("prompt_tokens_details.cached_tokens",),
-    "input_audio_tokens": ("prompt_tokens_details.audio_tokens",),
-    "output_audio_tokens": ("completion_tokens_details.audio_tokens",),
-}
+# Contract usage field -> the wire counts that add up to it: data in schema/importers.yaml.
+USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]
 
 # Members mapped to contract fields; any other member is kept in provider_data. ``object`` only
 # says which payload this is (chat.completion or chat.completion.chunk) and is dropped.

@@ -14,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lmcontract.importers.openai_chat import USAGE, _error, _extras, _finish
+from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
+from lmcontract.importers.openai_chat import _error, _extras, _finish
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import usage_record
 from lmcontract.importers.wire import ImportProblem, as_dict, from_unix
 
 FORMAT = "openai-completions"
 PROVIDER = "openai"
+USAGE = IMPORTER_USAGE[FORMAT]
 
 _RESPONSE_MAPPED = frozenset({"id", "object", "created", "model", "choices", "usage"})
 _CHOICE_MAPPED = frozenset({"index", "text", "logprobs", "finish_reason"})

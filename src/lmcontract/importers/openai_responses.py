@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import UsageMapping, usage_record
 from lmcontract.importers.wire import ImportProblem, as_dict, from_unix, parse_arguments
@@ -35,13 +36,8 @@ FORMAT = "openai-responses"
 PROVIDER = "openai"
 FINISH_PROVIDER = "openai_responses"
 
-USAGE: UsageMapping = {
-    "input_tokens": ("input_tokens",),
-    "output_tokens": ("output_tokens",),
-    "total_tokens": ("total_tokens",),
-    "reasoning_tokens": ("output_tokens_details.reasoning_tokens",),
-    "cache_read_tokens": ("input_tokens_details.cached_tokens",),
-}
+# Contract usage field -> the wire counts that add up to it: data in schema/importers.yaml.
+USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]
 
 _RESPONSE_MAPPED = frozenset({"id", "object", "created_at", "model", "output", "usage", "output_text"})
 # Items a client runs (the caller must answer them); every other ``*_call`` ran on the provider.
