@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from codegen import docs_gen, jsonschema_gen, pydantic_gen, tables_gen
+from codegen import docs_gen, importers_gen, jsonschema_gen, pydantic_gen, tables_gen
 from codegen.common import ROOT, SCHEMA, banner
 
 # Folders that hold nothing but generated files: a stale file in them is drift too.
@@ -28,6 +28,7 @@ def artefacts() -> dict[str, str]:
         "src/lmcontract/generated/models.py": pydantic_gen.generate(SCHEMA),
         "src/lmcontract/generated/lmcontract.schema.json": jsonschema,
         "generated/jsonschema/lmcontract.schema.json": jsonschema,
+        **importers_gen.generate(SCHEMA),
     }
     # Every generator runs, or generation fails: a generator that cannot run must not leave
     # its committed files to be deleted as stale.

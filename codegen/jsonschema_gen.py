@@ -14,7 +14,8 @@ LinkML 1.12's JSON Schema generator, measured on this schema:
   "chunk_mode and error both absent" become "not both present", and ``minimum_cardinality`` is
   dropped. The rule is translated here from the schema instead (absent meaning missing or
   null, as in Pydantic), with what a LinkML rule cannot say about list members: each output of
-  such a response has a part unless it carries an error, and a complete response's tool calls
+  such a response has a part unless it carries an error or a filter withheld it (finish
+  reason content_filter), and a complete response's tool calls
   name their tool.
 """
 
@@ -58,6 +59,10 @@ NAMED_TOOL_CALL = {
 }
 
 
+# An output a filter withheld (finish reason content_filter) may have no parts.
+WITHHELD = {"required": ["finish_reason"], "properties": {"finish_reason": {"const": "content_filter"}}}
+
+
 def _absent(slot: str) -> dict[str, Any]:
     """Missing, or null (Pydantic reads null as absent)."""
     return {"properties": {slot: {"type": "null"}}}
@@ -81,6 +86,7 @@ def _rule(sv: SchemaView, cls: str) -> dict[str, Any]:
                 "anyOf": [
                     {"required": ["parts"], "properties": {"parts": {"type": "array", "minItems": 1}}},
                     {"required": ["error"], "properties": {"error": {"type": "object"}}},
+                    WITHHELD,
                 ]
             }
         checks.append({"if": {"allOf": when}, "then": then})

@@ -16,7 +16,8 @@ from mkdocs.structure.files import File, Files
 
 GENERATED_DOCS = "generated/docs"
 JSON_SCHEMA = "generated/jsonschema/lmcontract.schema.json"
-REFERENCE = "reference"  # the one folder of generated/docs (codegen/docs_gen.py REF)
+REFERENCE = "reference"  # the schema reference (codegen/docs_gen.py REF)
+IMPORTERS = "importers"  # the wire formats' pages (codegen/importers_gen.py DOCS)
 # Sections of the reference, in the order the navigation shows them.
 SECTIONS = {"classes": "Classes", "slots": "Slots", "enums": "Enums", "types": "Types"}
 
@@ -32,6 +33,8 @@ def _generated(config: MkDocsConfig) -> dict[str, Path]:
     if not (folder / "index.md").is_file():
         raise PluginError(f"{GENERATED_DOCS}/{REFERENCE}/index.md is missing: run `make gen` first")
     found = {p.relative_to(root / GENERATED_DOCS).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    importers = root / GENERATED_DOCS / IMPORTERS
+    found.update({p.relative_to(root / GENERATED_DOCS).as_posix(): p for p in sorted(importers.glob("*.md"))})
     found[Path(JSON_SCHEMA).name] = root / JSON_SCHEMA
     return found
 
@@ -43,7 +46,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for folder, title in SECTIONS.items():
         entries = [(Path(p).stem, p) for p in pages if p.startswith(f"{REFERENCE}/{folder}/") and p.endswith(".md")]
         section.append({title: [{name: p} for name, p in sorted(entries, key=lambda e: e[0].lower())]})
-    config.nav = [*(config.nav or []), {"Schema reference": section}]
+    importers = [p for p in pages if p.startswith(f"{IMPORTERS}/") and p != f"{IMPORTERS}/index.md"]
+    formats = [{"Overview": f"{IMPORTERS}/index.md"}, *({Path(p).stem: p} for p in importers)]
+    config.nav = [*(config.nav or []), {"Importers": formats}, {"Schema reference": section}]
     return config
 
 

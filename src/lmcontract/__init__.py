@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         ToolCallPart,
         ToolResult,
         ToolResultPart,
+        UnknownPart,
         VideoPart,
     )
     from lmcontract.generated.models import version as SCHEMA_VERSION
@@ -85,6 +86,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "ToolCallPart": (_MODELS, "ToolCallPart"),
     "ToolResult": (_MODELS, "ToolResult"),
     "ToolResultPart": (_MODELS, "ToolResultPart"),
+    "UnknownPart": (_MODELS, "UnknownPart"),
     "VideoPart": (_MODELS, "VideoPart"),
     "SCHEMA_VERSION": (_MODELS, "version"),
     "MergeError": ("lmcontract.lib.merge", "MergeError"),
@@ -127,6 +129,7 @@ __all__ = [
     "ToolCallPart",
     "ToolResult",
     "ToolResultPart",
+    "UnknownPart",
     "VideoPart",
     "unify_finish_reason",
 ]

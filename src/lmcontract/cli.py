@@ -2,6 +2,7 @@
 
     lmcontract validate [--class NAME] [--format FORMAT] [--quiet | --json] FILE...
     lmcontract schema
+    lmcontract convert --from FORMAT FILE...   (lmcontract.commands.convert)
 
 ``validate`` reads each FILE (``-`` is standard input) with ``lmcontract.lib.reader``: JSON,
 JSON Lines (streamed line by line, in constant memory) or YAML, by ``--format`` or else by the
@@ -241,7 +242,7 @@ def schema_text() -> str:
 # -- entry point ----------------------------------------------------------------------------------
 # Further commands, one module each: ``register(commands)`` adds its subparser and sets
 # ``run=callable(args) -> exit status`` as a default, so a command's code loads only when it runs.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("lmcontract.commands.convert",)
 
 VALIDATE_HELP = """\
 Check each record of each FILE against the contract. FILE is .json (one record, or a list of

@@ -6,6 +6,7 @@
 # provider -> how the docs name it.
 PROVIDER_LABELS = {
     "openai": "OpenAI",
+    "openai_responses": "OpenAI Responses",
     "anthropic": "Anthropic",
     "gemini": "Gemini",
     "vllm": "vLLM",
@@ -21,6 +22,13 @@ PROVIDER_FINISH_REASONS = {
         "tool_calls": "tool_call",
         "function_call": "tool_call",
         "content_filter": "content_filter"
+    },
+    "openai_responses": {
+        "completed": "stop",
+        "max_output_tokens": "length",
+        "content_filter": "content_filter",
+        "failed": "error",
+        "cancelled": "aborted"
     },
     "anthropic": {
         "end_turn": "stop",

@@ -28,6 +28,7 @@ POLICIES = {
         "truncated": "stays_true",
         "token_ids": "append",
         "logprobs": "append",
+        "refusal_logprobs": "append",
         "usage": "merge_fields",
         "logits": "append",
         "last_hidden_state": "append",
@@ -43,6 +44,7 @@ POLICIES = {
     "TextPart": {
         "text": "append",
         "citations": "append",
+        "signature": "last_non_null",
         "type": "key",
         "part_index": "key",
         "provider_data": "merge_keys"
@@ -51,6 +53,7 @@ POLICIES = {
         "text": "append",
         "signature": "last_non_null",
         "redacted": "last_non_null",
+        "encrypted_content": "replace",
         "type": "key",
         "part_index": "key",
         "provider_data": "merge_keys"
@@ -60,12 +63,15 @@ POLICIES = {
         "name": "key",
         "arguments": "replace",
         "arguments_raw": "append",
+        "signature": "last_non_null",
+        "server_side": "stays_true",
         "type": "key",
         "part_index": "key",
         "provider_data": "merge_keys"
     },
     "ToolResultPart": {
         "result": "replace",
+        "server_side": "stays_true",
         "type": "key",
         "part_index": "key",
         "provider_data": "merge_keys"
@@ -138,6 +144,13 @@ POLICIES = {
         "part_index": "key",
         "provider_data": "merge_keys"
     },
+    "UnknownPart": {
+        "provider_type": "first_wins",
+        "value": "replace",
+        "type": "key",
+        "part_index": "key",
+        "provider_data": "merge_keys"
+    },
     "Citation": {
         "url": "last_non_null",
         "title": "last_non_null",
@@ -158,6 +171,7 @@ POLICIES = {
         "token_id": "last_non_null",
         "bytes": "replace",
         "logprob": "last_non_null",
+        "rank": "last_non_null",
         "top": "replace"
     },
     "TokenAlternative": {

@@ -61,7 +61,7 @@ class ConfiguredBaseModel(ContractModel):
 
 
 # Every kind of part, told apart by its `type` field.
-AnyLMPart = Annotated[Union["TextPart", "ThinkingPart", "ToolCallPart", "ToolResultPart", "ImagePart", "AudioPart", "VideoPart", "DocumentPart", "BinaryPart", "CitationPart", "RefusalPart"], Field(discriminator="type")]
+AnyLMPart = Annotated[Union["TextPart", "ThinkingPart", "ToolCallPart", "ToolResultPart", "ImagePart", "AudioPart", "VideoPart", "DocumentPart", "BinaryPart", "CitationPart", "RefusalPart", "UnknownPart"], Field(discriminator="type")]
 
 # Bytes per element of each TensorDtype (its `bytes` annotation).
 TENSOR_DTYPE_BYTES = {'float64': 8, 'float32': 4, 'float16': 2, 'bfloat16': 2, 'int64': 8, 'int32': 4, 'int16': 2, 'int8': 1, 'uint8': 1, 'bool': 1}
@@ -270,6 +270,7 @@ class LMOutput(OutputBehaviour, ConfiguredBaseModel):
     truncated: Optional[bool] = Field(default=False, description="""True when the output was cut short rather than ended by the model. A finish reason that truncates (length, aborted, paused) makes it true: absent, it is set; false is an error. Otherwise false unless stated.""")
     token_ids: Optional[list[Annotated[int, JsonInt(ge=0)]]] = Field(default=None, description="""The generated token ids in order. When logprobs are present they align one to one.""")
     logprobs: Optional[list[TokenLogprob]] = Field(default=None, description="""One entry per generated token, in order, aligned with token_ids when both are present.""")
+    refusal_logprobs: Optional[list[TokenLogprob]] = Field(default=None, description="""One entry per token of the refusal message, in order (OpenAI sends refusal log-probabilities apart from the content ones). Not aligned with token_ids.""")
     usage: Optional[LMUsage] = Field(default=None, description="""Token counts for this candidate alone, where the engine reports them per candidate (LMDeploy's input_token_len and generate_token_len).""")
     logits: Optional[tensor('sequence', 'vocab', dtypes=('float64', 'float32', 'float16', 'bfloat16'))] = Field(default=None, description="""The raw next-token scores, one row per generated position (sequence, vocab). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
     last_hidden_state: Optional[tensor('sequence', 'hidden', dtypes=('float64', 'float32', 'float16', 'bfloat16'))] = Field(default=None, description="""The model's last-layer hidden states, one row per generated position (sequence, hidden). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
@@ -293,6 +294,7 @@ class TextPart(LMPart):
     """
     text: str = Field(default=..., description="""The text of the part.""")
     citations: Optional[list[Citation]] = Field(default=None, description="""Sources that support this text.""")
+    signature: Optional[str] = Field(default=None, description="""An opaque signature over the part, to be sent back unchanged: Anthropic signs thinking blocks, Gemini puts a thoughtSignature on text and function calls.""")
     type: Literal["text"] = Field(default="text", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
@@ -300,11 +302,12 @@ class TextPart(LMPart):
 
 class ThinkingPart(LMPart):
     """
-    The model's reasoning, shown or redacted. Anthropic signs thinking blocks so they can be sent back; a redacted block carries only the opaque payload.
+    The model's reasoning, shown or redacted. Anthropic signs thinking blocks so they can be sent back; a redacted block (Anthropic redacted_thinking) and an OpenAI Responses reasoning item carry an opaque encrypted payload, kept in encrypted_content.
     """
     text: Optional[str] = Field(default=None, description="""The text of the part.""")
-    signature: Optional[str] = Field(default=None, description="""An opaque signature over the thinking text, to be sent back unchanged (Anthropic).""")
-    redacted: Optional[bool] = Field(default=None, description="""True when the provider withheld the reasoning; text then holds the opaque encrypted payload, if any, rather than readable reasoning.""")
+    signature: Optional[str] = Field(default=None, description="""An opaque signature over the part, to be sent back unchanged: Anthropic signs thinking blocks, Gemini puts a thoughtSignature on text and function calls.""")
+    redacted: Optional[bool] = Field(default=None, description="""True when the provider withheld the reasoning; encrypted_content then holds the opaque payload, if any, and text holds no readable reasoning.""")
+    encrypted_content: Optional[str] = Field(default=None, description="""An opaque reasoning payload (Anthropic redacted_thinking data, OpenAI Responses encrypted_content), to be sent back unchanged. Always whole: a stream that sends it again replaces it, never appends to it.""")
     type: Literal["thinking"] = Field(default="thinking", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
@@ -312,12 +315,14 @@ class ThinkingPart(LMPart):
 
 class ToolCallPart(LMPart):
     """
-    A request from the model to call a tool with arguments.
+    A request from the model to call a tool with arguments: a client tool the caller runs, or (server_side) a built-in tool the provider ran itself.
     """
     id: Optional[str] = Field(default=None, description="""The provider's identifier for this call, echoed by the tool result that answers it.""")
     name: Optional[str] = Field(default=None, description="""The name of the tool to call. Required in a complete response and in a message; a stream chunk that continues a call (by id or part_index) may leave it out.""")
     arguments: Optional[JsonObjectValue] = Field(default=None, description="""The tool arguments as a JSON object, parsed once the call is complete. Absent while still streaming or when the text did not parse; an empty argument text means {}.""")
     arguments_raw: Optional[str] = Field(default=None, description="""The argument text exactly as the model wrote it, kept when it did not parse as a JSON object (and while fragments are still arriving).""")
+    signature: Optional[str] = Field(default=None, description="""An opaque signature over the part, to be sent back unchanged: Anthropic signs thinking blocks, Gemini puts a thoughtSignature on text and function calls.""")
+    server_side: Optional[bool] = Field(default=None, description="""True when the provider ran the tool itself (Anthropic server_tool_use and web search results, OpenAI Responses built-in tools): the caller must not run it or send a result for it.""")
     type: Literal["tool_call"] = Field(default="tool_call", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
@@ -325,9 +330,10 @@ class ToolCallPart(LMPart):
 
 class ToolResultPart(LMPart):
     """
-    The result of running a tool, sent back to the model.
+    The result of running a tool: sent back to the model by the caller, or (server_side) returned by a built-in tool the provider ran itself (Anthropic web search results).
     """
     result: ToolResult = Field(default=..., description="""The tool's result.""")
+    server_side: Optional[bool] = Field(default=None, description="""True when the provider ran the tool itself (Anthropic server_tool_use and web search results, OpenAI Responses built-in tools): the caller must not run it or send a result for it.""")
     type: Literal["tool_result"] = Field(default="tool_result", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
     part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
     provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
@@ -433,6 +439,17 @@ class RefusalPart(LMPart):
     provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
+class UnknownPart(LMPart):
+    """
+    A part of a kind the importer does not know (a new provider block type, Gemini executableCode), kept whole in value rather than dropped, so a later version can read it and a replay can send it back.
+    """
+    provider_type: Optional[str] = Field(default=None, description="""The provider's own name for the kind of an unknown part (its type or key), as sent.""")
+    value: JsonValue = Field(default=..., description="""The unknown part exactly as the provider sent it.""")
+    type: Literal["unknown"] = Field(default="unknown", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
+    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
+    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
+
+
 class Citation(CitationBehaviour, ConfiguredBaseModel):
     """
     A source that supports a span of generated text.
@@ -464,6 +481,7 @@ class TokenLogprob(ConfiguredBaseModel):
     token_id: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The token's id in the model's vocabulary.""")
     bytes: Optional[list[Annotated[int, JsonInt(ge=0, le=255)]]] = Field(default=None, description="""The token's UTF-8 bytes, for tokens that are not whole characters.""")
     logprob: LogProbability = Field(default=..., description="""The natural-log probability of the token; zero or less, \"-Infinity\" in JSON for a token that could not be chosen.""")
+    rank: Optional[Annotated[int, JsonInt(ge=1)]] = Field(default=None, description="""The chosen token's rank among the candidates at its position, 1 for the most likely; sampling can choose a token that is not (vLLM reports the rank).""")
     top: Optional[list[TokenAlternative]] = Field(default=None, description="""The most likely tokens at this position, best first; it may include the chosen token.""")
 
 
@@ -576,6 +594,7 @@ DocumentPart.model_rebuild()
 BinaryPart.model_rebuild()
 CitationPart.model_rebuild()
 RefusalPart.model_rebuild()
+UnknownPart.model_rebuild()
 Citation.model_rebuild()
 ToolResult.model_rebuild()
 TokenLogprob.model_rebuild()

@@ -17,7 +17,13 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-FORMATS: dict[str, str] = {}
+FORMATS: dict[str, str] = {
+    "openai-chat": "lmcontract.importers.openai_chat",
+    "openai-completions": "lmcontract.importers.openai_completions",
+    "openai-responses": "lmcontract.importers.openai_responses",
+    "anthropic": "lmcontract.importers.anthropic",
+    "gemini": "lmcontract.importers.gemini",
+}
 
 
 def importer(format_name: str) -> ModuleType:

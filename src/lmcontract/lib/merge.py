@@ -519,6 +519,11 @@ def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal
                 _merge_field(target, name, plan[name], value, cumulative, journal)
     if cd["token_ids"] is not None or cd["logprobs"] is not None:
         _merge_tokens(target, cd, cumulative, journal, at)
+    if cd["refusal_logprobs"] is not None:
+        if cumulative:
+            write(target, "refusal_logprobs", clone(cd["refusal_logprobs"]), journal)
+        else:
+            _extend_list(target, "refusal_logprobs", clone(cd["refusal_logprobs"]), journal)
     for name in _TENSORS:
         if cd[name] is not None:
             _merge_tensor(target, name, cd[name], cumulative, journal, at)

@@ -54,8 +54,14 @@ def response_problems(response: Any) -> Iterator[str]:
         return
     for i, output in enumerate(_list(outputs)):
         parts = _get(output, "parts")
-        if (parts is None or parts == []) and not failed and _get(output, "error") is None:
-            yield f"outputs[{i}].parts: a complete output needs at least one part, or an error"
+        # A filter may withhold a candidate entirely (a blocked Gemini candidate): that output
+        # says so with finish reason content_filter and has nothing else to hold.
+        withheld = _get(output, "finish_reason") == "content_filter"
+        if (parts is None or parts == []) and not failed and not withheld and _get(output, "error") is None:
+            yield (
+                f"outputs[{i}].parts: a complete output needs at least one part, or an error"
+                " (only one withheld by a filter, finish reason content_filter, may have none)"
+            )
         yield from named_tool_call_problems(parts, f"outputs[{i}].parts")
 
 

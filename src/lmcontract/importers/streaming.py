@@ -1,0 +1,61 @@
+"""What every stream importer shares: the ``feed``/``close`` shape and merging a whole stream.
+
+An importer builds each chunk as a plain dict in the contract's JSON shape (``feed_dicts``);
+``feed`` validates it into an ``LMResponse``. ``import_stream`` skips the per-chunk models:
+it merges the dicts (``lmcontract.importers.accumulate``) and validates once, at the end,
+which is what makes importing a long stream several times cheaper than the SDKs' own paths.
+A property test holds it equal to ``LMResponse.from_chunks`` over the ``feed`` chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class BaseStreamImporter:
+    """``feed(event)`` returns the ``LMResponse`` delta chunks one provider event makes;
+    ``close()`` returns whatever the stream's end still owes. One importer per stream."""
+
+    def feed_dicts(self, event: Any) -> list[dict]:  # pragma: no cover - every importer defines it
+        """The chunks one event makes, as dicts in the contract's JSON shape (not yet validated)."""
+        raise NotImplementedError
+
+    def close_dicts(self) -> list[dict]:
+        """The chunks the end of the stream still owes, as dicts."""
+        return []
+
+    def feed(self, event: Any) -> list:
+        """The ``LMResponse`` delta chunks one provider event makes (often one, none for a ping)."""
+        from lmcontract import LMResponse
+
+        return [LMResponse.model_validate(chunk) for chunk in self.feed_dicts(event)]
+
+    def close(self) -> list:
+        """The ``LMResponse`` delta chunks the end of the stream still owes."""
+        from lmcontract import LMResponse
+
+        return [LMResponse.model_validate(chunk) for chunk in self.close_dicts()]
+
+    def chunks(self, events: Iterable[Any]) -> list:
+        """Every chunk of a whole stream, ``close()`` included."""
+        out: list = []
+        for event in events:
+            out.extend(self.feed(event))
+        out.extend(self.close())
+        return out
+
+
+def merged(importer: BaseStreamImporter, events: Iterable[Any]) -> Any:
+    """One complete ``LMResponse`` from a whole stream: imported, merged, validated once."""
+    from lmcontract.importers.accumulate import Accumulator
+
+    accumulator = Accumulator()
+    add = accumulator.add
+    feed = importer.feed_dicts
+    for event in events:
+        for chunk in feed(event):
+            add(chunk)
+    for chunk in importer.close_dicts():
+        add(chunk)
+    return accumulator.result()
