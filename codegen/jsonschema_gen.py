@@ -11,7 +11,7 @@ LinkML 1.12's JSON Schema generator, measured on this schema:
 - array slots come out as nested arrays of numbers, which loses the dtype; they become the
   EncodedTensor object the Python side writes, with the rank fixed by the declared dimensions;
 - the rule "a complete response (no chunk_mode) has at least one output, each with at least one
-  part" is added as an if/then.
+  part or at least one token id" is added as an if/then.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ SCHEMA_ID = "https://w3id.org/lmcontract/lmcontract.schema.json"
 NOT_EXPRESSIBLE = [
     "LMOutput: logprobs and token_ids, when both are present, have the same length and agree on token_id.",
     "LMResponse: no two outputs share an index.",
+    "LMResponse: prompt_logprobs, when present with prompt_token_ids, has one entry per prompt token from the second on.",
     "EncodedTensor: the base64 data holds exactly prod(shape) elements of dtype.",
 ]
 
@@ -45,7 +46,10 @@ NAMED_TOOL_CALL = {
 
 
 def _completeness_rule() -> dict[str, Any]:
-    parts = {"type": "array", "minItems": 1, "items": NAMED_TOOL_CALL}
+    # An output of a run without a tokenizer has token ids and no parts at all.
+    has_parts = {"required": ["parts"], "properties": {"parts": {"type": "array", "minItems": 1}}}
+    has_tokens = {"required": ["token_ids"], "properties": {"token_ids": {"type": "array", "minItems": 1}}}
+    parts = {"type": ["array", "null"], "items": NAMED_TOOL_CALL}
     return {
         "if": {"not": {"required": ["chunk_mode"]}},
         "then": {
@@ -54,7 +58,7 @@ def _completeness_rule() -> dict[str, Any]:
                 "outputs": {
                     "type": "array",
                     "minItems": 1,
-                    "items": {"required": ["parts"], "properties": {"parts": parts}},
+                    "items": {"anyOf": [has_parts, has_tokens], "properties": {"parts": parts}},
                 }
             },
         },

@@ -198,6 +198,8 @@ class LMResponse(ResponseBehaviour, ConfiguredBaseModel):
     cache_hit: Optional[bool] = Field(default=None, description="""True when the whole response was served from a cache rather than generated.""")
     provider: Optional[str] = Field(default=None, description="""The provider or engine that produced the response (openai, anthropic, vllm, lmdeploy, ...).""")
     error: Optional[LMError] = Field(default=None, description="""An error reported by the provider; a chunk that carries one makes the merged finish reason error.""")
+    prompt_token_ids: Optional[list[Annotated[int, JsonInt(ge=0)]]] = Field(default=None, description="""The prompt's token ids as the engine tokenized it (vLLM prompt_token_ids, the input ids of a transformers run). Shared by every output of the response.""")
+    prompt_logprobs: Optional[list[TokenLogprob]] = Field(default=None, description="""The log-probability of each prompt token given the ones before it (vLLM prompt_logprobs), one entry per prompt token from the second on: the first token has nothing before it. Aligned with prompt_token_ids[1:] when both are present.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
     metadata: Optional[Any] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
 
@@ -207,15 +209,18 @@ class LMOutput(OutputBehaviour, ConfiguredBaseModel):
     One candidate completion (OpenAI choice, vLLM CompletionOutput, LMDeploy Response): its ordered parts, why it stopped, and per-token detail.
     """
     index: Annotated[int, JsonInt(ge=0)] = Field(default=..., description="""The position of this candidate among the response's outputs (OpenAI choice index, vLLM and LMDeploy index). Stream chunks pair up by it.""")
-    parts: Optional[list[AnyLMPart]] = Field(default=None, description="""The ordered content. A complete output has at least one part; a stream chunk may have none (one that carries only a finish reason).""")
+    parts: Optional[list[AnyLMPart]] = Field(default=None, description="""The ordered content. A complete output has at least one part, or token_ids alone when the model ran without a tokenizer (no text to show); a stream chunk may have none (one that carries only a finish reason).""")
     finish_reason: Optional[Annotated[FinishReason, Strict(False)]] = Field(default=None, description="""Why generation stopped, unified across providers; absent while still generating.""")
     provider_finish_reason: Optional[str] = Field(default=None, description="""The provider's own finish or stop reason string, exactly as sent (end_turn, MAX_TOKENS, abort, ...).""")
     stop_sequence: Optional[str] = Field(default=None, description="""The stop sequence that ended generation, when one did.""")
+    stop_token_id: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The token id that ended generation, when a stop token did (vLLM's stop_reason as an integer, the EOS id of a transformers run). The token itself is the last of token_ids when the engine keeps it.""")
     truncated: Optional[bool] = Field(default=False, description="""True when the output was cut short (finish reason length, aborted or paused) rather than ended by the model. False unless stated.""")
     token_ids: Optional[list[Annotated[int, JsonInt(ge=0)]]] = Field(default=None, description="""The generated token ids in order. When logprobs are present they align one to one.""")
     logprobs: Optional[list[TokenLogprob]] = Field(default=None, description="""One entry per generated token, in order, aligned with token_ids when both are present.""")
+    cumulative_logprob: Optional[float] = Field(default=None, description="""The sum of the log-probabilities of all tokens generated so far, as the engine reported it (vLLM's cumulative_logprob). A stream chunk carries the running total.""", le=0)
     usage: Optional[LMUsage] = Field(default=None, description="""Token counts for this candidate alone, where the engine reports them per candidate (LMDeploy's input_token_len and generate_token_len).""")
     logits: Optional[tensor('sequence', 'vocab')] = Field(default=None, description="""The raw next-token scores, one row per generated position (sequence, vocab). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
+    scores: Optional[tensor('sequence', 'vocab')] = Field(default=None, description="""The processed next-token scores the token was chosen from, one row per generated position (sequence, vocab): the raw logits after the engine's logits processors (temperature, top-k, repetition penalty, ...), with -inf for masked tokens. Not the same as logits; log_softmax of a row gives the logprobs. In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
     last_hidden_state: Optional[tensor('sequence', 'hidden')] = Field(default=None, description="""The model's last-layer hidden states, one row per generated position (sequence, hidden). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
     error: Optional[LMError] = Field(default=None, description="""An error reported by the provider; a chunk that carries one makes the merged finish reason error.""")
     provider_data: Optional[Any] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")

@@ -17,7 +17,7 @@ from typing_extensions import Self
 from lmcontract.lib import merge, rules, tensors
 from lmcontract.lib.base import ContractModel
 
-_TENSOR_FIELDS = ("logits", "last_hidden_state")
+_TENSOR_FIELDS = ("logits", "scores", "last_hidden_state")
 
 
 class ResponseBehaviour(ContractModel):

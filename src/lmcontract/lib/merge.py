@@ -31,13 +31,15 @@ How a chunk merges (the rules of "Merging a stream" in the design notes):
   tensors are appended along the sequence dimension through a growth buffer
   (``lmcontract.lib.tensors.append_rows``), or replaced when cumulative; their dtype, device
   and trailing dimensions must match. ``from_chunks`` defers the appends to one ``torch.cat``.
-- ``finish_reason``, ``provider_finish_reason``, ``stop_sequence``, ``cost``, ``cache_hit``,
+- ``finish_reason``, ``provider_finish_reason``, ``stop_sequence``, ``stop_token_id``,
+  ``cumulative_logprob`` (a running total), ``cost``, ``cache_hit``,
   ``error`` and part fields such as a thinking ``signature``: the last non-null value wins and
   a null never erases. One exception: ``error`` as a finish reason is final, a later
   ``stop`` does not hide a failure. ``truncated`` once true stays true.
 - Usage is replaced field by field with each reported value, never summed; a field a chunk
   does not report is kept.
 - Identity (``id``, ``model``, ``created``, ``provider``) comes from the first chunk that has it.
+  So do the prompt's ``prompt_token_ids`` and ``prompt_logprobs``, which every chunk may repeat.
 - ``provider_data`` and ``metadata``: two JSON objects are merged key by key (the chunk's keys
   win); any other value replaces.
 - An ``error`` on a response chunk ends the whole call: every output of the receiver gets
@@ -79,10 +81,12 @@ MODES = (DELTA, CUMULATIVE)
 ERROR = "error"
 
 _IDENTITY = ("id", "model", "created", "provider")
+# Prompt-side data is the same in every chunk of a stream (vLLM repeats it): the first wins.
+_PROMPT = ("prompt_token_ids", "prompt_logprobs")
 _RESPONSE_LAST_WINS = ("cost", "cache_hit")
-_OUTPUT_LAST_WINS = ("provider_finish_reason", "stop_sequence")
+_OUTPUT_LAST_WINS = ("provider_finish_reason", "stop_sequence", "stop_token_id", "cumulative_logprob")
 _OBJECT_MERGED = ("provider_data", "metadata")
-_TENSORS = ("logits", "last_hidden_state")
+_TENSORS = ("logits", "scores", "last_hidden_state")
 # A chunk naming no field beyond these needs only its outputs (parts) merged.
 _RESPONSE_ONLY_OUTPUTS = frozenset({"chunk_mode", "outputs"})
 _OUTPUT_ONLY_PARTS = frozenset({"index", "parts"})
@@ -290,6 +294,9 @@ def _merge_response_fields(target: BaseModel, cd: dict, journal: Journal) -> Non
     for name in _IDENTITY:
         if td[name] is None and cd[name] is not None:
             write(target, name, cd[name], journal)  # str or datetime: immutable, safe to share
+    for name in _PROMPT:
+        if td[name] is None and cd[name] is not None:
+            write(target, name, clone(cd[name]), journal)
     for name in _RESPONSE_LAST_WINS:
         if cd[name] is not None:
             write(target, name, cd[name], journal)

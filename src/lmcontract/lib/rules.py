@@ -18,6 +18,7 @@ DTYPE_SIZES = {
 
 
 def check_response(response: Any) -> None:
+    check_prompt(response)
     outputs = response.outputs or []
     seen: set[int] = set()
     for i, output in enumerate(outputs):
@@ -29,9 +30,25 @@ def check_response(response: Any) -> None:
     if not outputs:
         raise ValueError("outputs: a complete response (no chunk_mode) needs at least one output")
     for i, output in enumerate(outputs):
-        if not output.parts:
-            raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part")
+        # A model run without a tokenizer has token ids and nothing to show as text.
+        if not output.parts and not output.token_ids:
+            raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part (or token_ids)")
         check_named_tool_calls(output.parts, f"outputs[{i}].parts")
+
+
+def check_prompt(response: Any) -> None:
+    """prompt_logprobs, when present with prompt_token_ids, covers the prompt from its second token."""
+    ids, logprobs = response.prompt_token_ids, response.prompt_logprobs
+    if ids is None or logprobs is None:
+        return
+    if len(logprobs) != max(len(ids) - 1, 0):
+        raise ValueError(
+            f"prompt_logprobs: {len(logprobs)} entries but prompt_token_ids has {len(ids)}; "
+            "there is one entry per prompt token from the second on"
+        )
+    for pos, lp in enumerate(logprobs):
+        if lp.token_id is not None and lp.token_id != ids[pos + 1]:
+            raise ValueError(f"prompt_logprobs[{pos}].token_id: {lp.token_id} but prompt_token_ids[{pos + 1}] is {ids[pos + 1]}")
 
 
 def check_named_tool_calls(parts: Any, where: str) -> None:
