@@ -17,7 +17,14 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-FORMATS: dict[str, str] = {}
+FORMATS: dict[str, str] = {
+    # Engines and frameworks (transformers' generate() output is tensors, not JSON: hf has no
+    # --from form; use lmcontract.importers.hf in Python).
+    "vllm": "lmcontract.importers.vllm",
+    "lmdeploy": "lmcontract.importers.lmdeploy",
+    "dspy": "lmcontract.importers.dspy",
+    "otel": "lmcontract.importers.otel",
+}
 
 
 def importer(format_name: str) -> ModuleType:
