@@ -2,6 +2,7 @@
 
     lmcontract validate [--class NAME] FILE...
     lmcontract schema
+    lmcontract convert --from FORMAT FILE...   (lmcontract.commands.convert)
 
 Files are read by their extension:
 
@@ -315,7 +316,7 @@ def schema_text() -> str:
 # -- entry point ----------------------------------------------------------------------------------
 # Further commands, one module each: ``register(commands)`` adds its subparser and sets
 # ``run=callable(args) -> exit status`` as a default, so a command's code loads only when it runs.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("lmcontract.commands.convert",)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from importlib import import_module
 from types import ModuleType
 
 FORMATS: dict[str, str] = {
+    "openai-chat": "lmcontract.importers.openai_chat",
     # Engines and frameworks (transformers' generate() output is tensors, not JSON: hf has no
     # --from form; use lmcontract.importers.hf in Python).
     "vllm": "lmcontract.importers.vllm",
