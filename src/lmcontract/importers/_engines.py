@@ -31,7 +31,8 @@ def leftovers(obj: Any, known: frozenset[str] | set[str]) -> dict[str, Any]:
     """The fields of ``obj`` an importer has no slot for, kept for ``provider_data`` (None left out).
 
     Objects are read through ``dataclasses.fields`` or their ``__dict__``; values that are not
-    JSON (tensors, engine objects) are kept as their ``repr`` rather than dropped.
+    JSON (engine objects) are kept as their ``repr`` rather than dropped; arrays and tensors
+    as nested lists. Empty values (None, empty lists) say nothing and are left out.
     """
     if isinstance(obj, Mapping):
         items = dict(obj)
@@ -39,7 +40,11 @@ def leftovers(obj: Any, known: frozenset[str] | set[str]) -> dict[str, Any]:
         items = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
     else:
         items = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
-    return {k: json_value(v) for k, v in items.items() if k not in known and v is not None}
+    return {k: json_value(v) for k, v in items.items() if k not in known and not _empty(v)}
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, (list, tuple, dict, str)) and len(value) == 0)
 
 
 def json_value(value: Any) -> Any:
@@ -54,8 +59,10 @@ def json_value(value: Any) -> Any:
         return [json_value(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), (str, int)):
+    if hasattr(value, "value") and isinstance(value.value, (str, int)):
         return value.value  # an enum member
+    if callable(getattr(value, "tolist", None)):
+        return json_value(value.tolist())  # a numpy array or a tensor
     return repr(value)
 
 

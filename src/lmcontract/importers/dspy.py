@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lmcontract.importers._engines import get, json_value
+from lmcontract.importers.streaming import BaseStreamImporter, merged
 
 PROVIDER = "dspy"
 _FINISH_TABLE = "openai"
@@ -209,7 +210,7 @@ def from_payload(payload: Any):
 _DELTA_KINDS = {"text_delta": "text", "thinking_delta": "thinking"}
 
 
-class StreamImporter:
+class StreamImporter(BaseStreamImporter):
     """DSPy 3.3 stream events (``LMStreamEvent`` objects or their dumps) to delta chunks."""
 
     def __init__(self) -> None:
@@ -270,17 +271,10 @@ class StreamImporter:
         part["part_index"] = index
         return part
 
-    def close(self) -> list:
-        return []
-
 
 def import_stream(events: Iterable[Any]):
     """Import and merge a whole DSPy stream."""
-    from lmcontract import LMResponse
-
-    importer = StreamImporter()
-    chunks = [chunk for event in events for chunk in importer.feed(event)]
-    return LMResponse.from_chunks(chunks + importer.close())
+    return merged(StreamImporter(), events)
 
 
 __all__ = ["StreamImporter", "from_payload", "import_stream"]

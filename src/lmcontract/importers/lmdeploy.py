@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lmcontract.importers._engines import get, leftovers, position_logprob
+from lmcontract.importers.streaming import BaseStreamImporter, merged
 
 PROVIDER = "lmdeploy"
 _FIELDS = frozenset(
@@ -104,7 +105,7 @@ def from_payload(payload: Any, *, model: str | None = None):
     return LMResponse.model_validate({"provider": PROVIDER, "model": model, "outputs": outputs})
 
 
-class StreamImporter:
+class StreamImporter(BaseStreamImporter):
     """``Response`` s as ``pipeline.stream_infer`` yields them (batches interleave by ``index``)."""
 
     def __init__(self, *, model: str | None = None) -> None:
@@ -121,17 +122,10 @@ class StreamImporter:
             self._first = False
         return [LMResponse.model_validate(chunk)]
 
-    def close(self) -> list:
-        return []
-
 
 def import_stream(events: Iterable[Any], *, model: str | None = None):
     """Import and merge a whole ``stream_infer`` stream."""
-    from lmcontract import LMResponse
-
-    importer = StreamImporter(model=model)
-    chunks = [chunk for event in events for chunk in importer.feed(event)]
-    return LMResponse.from_chunks(chunks + importer.close())
+    return merged(StreamImporter(model=model), events)
 
 
 __all__ = ["StreamImporter", "from_payload", "import_stream"]

@@ -24,6 +24,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from lmcontract.importers.streaming import BaseStreamImporter, merged
+
 PROVIDER_TABLE = "opentelemetry"
 OUTPUT_MESSAGES = "gen_ai.output.messages"
 _USAGE = {
@@ -147,22 +149,16 @@ def from_payload(payload: Any):
     return LMResponse.model_validate(response)
 
 
-class StreamImporter:
+class StreamImporter(BaseStreamImporter):
     """One whole result per event (OpenTelemetry has no streams): each event becomes a chunk
     that is a complete response, and the merged stream is the last one's content appended."""
 
     def feed(self, event: Any) -> list:
         return [from_payload(event)]
 
-    def close(self) -> list:
-        return []
-
 
 def import_stream(events: Iterable[Any]):
-    from lmcontract import LMResponse
-
-    importer = StreamImporter()
-    return LMResponse.from_chunks([chunk for event in events for chunk in importer.feed(event)])
+    return merged(StreamImporter(), events)
 
 
 __all__ = ["StreamImporter", "from_payload", "import_stream"]

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lmcontract.importers._engines import get, has, leftovers, position_logprob
+from lmcontract.importers.streaming import BaseStreamImporter, merged
 
 CUMULATIVE = "cumulative"
 DELTA = "delta"
@@ -170,7 +171,7 @@ def from_payloads(payloads: Iterable[Any]) -> list:
     return [from_payload(p) for p in payloads]
 
 
-class StreamImporter:
+class StreamImporter(BaseStreamImporter):
     """``RequestOutput`` s of one request, as ``LLMEngine.step`` or ``AsyncLLM.generate`` yields them.
 
     ``output_kind`` is the request's ``SamplingParams.output_kind`` (``"cumulative"``, vLLM's
@@ -198,18 +199,10 @@ class StreamImporter:
             _usage(response, sum(self._generated.values()))
         return [_validated(response)]
 
-    def close(self) -> list:
-        return []
-
 
 def import_stream(events: Iterable[Any], output_kind: Any = CUMULATIVE):
     """Import and merge a whole stream of ``RequestOutput`` s of one request."""
-    from lmcontract import LMResponse
-
-    importer = StreamImporter(output_kind)
-    chunks = [chunk for event in events for chunk in importer.feed(event)]
-    chunks += importer.close()
-    return LMResponse.from_chunks(chunks)
+    return merged(StreamImporter(output_kind), events)
 
 
 __all__ = ["OUTPUT_KINDS", "StreamImporter", "from_payload", "from_payloads", "import_stream"]
