@@ -30,16 +30,16 @@ def has(obj: Any, name: str) -> bool:
 def leftovers(obj: Any, known: frozenset[str] | set[str]) -> dict[str, Any]:
     """The fields of ``obj`` an importer has no slot for, kept for ``provider_data`` (None left out).
 
-    Objects are read through ``dataclasses.fields`` or their ``__dict__``; values that are not
+    Objects are read through their ``__dict__`` (or ``dataclasses.fields`` with slots); values that are not
     JSON (engine objects) are kept as their ``repr`` rather than dropped; arrays and tensors
     as nested lists. Empty values (None, empty lists) say nothing and are left out.
     """
     if isinstance(obj, Mapping):
         items = dict(obj)
-    elif dataclasses.is_dataclass(obj):
-        items = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-    else:
+    elif hasattr(obj, "__dict__"):  # attributes set beyond the declared fields count too
         items = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+    else:
+        items = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
     return {k: json_value(v) for k, v in items.items() if k not in known and not _empty(v)}
 
 
