@@ -44,9 +44,14 @@ NO_FINISH_REASON = "unknown"
 _MODALITY = {"image": "image", "audio": "audio", "video": "video", "document": "document", "binary": "binary"}
 
 
-def finish_reason(output: Any) -> str:
-    """An output's finish reason in the conventions' words (see the module docstring)."""
+def finish_reason(output: Any, failed: bool = False) -> str:
+    """An output's finish reason in the conventions' words (see the module docstring).
+
+    ``failed``: the response carries an error, which ends an output that has no reason of its own.
+    """
     unified = output.finish_reason
+    if unified is None and (failed or output.error is not None):
+        return "error"
     if unified in OTEL_FINISH_REASONS:
         return unified
     return output.provider_finish_reason or unified or NO_FINISH_REASON
@@ -90,15 +95,16 @@ def _part(part: Any) -> dict[str, Any] | None:
     return None  # a standalone citation: the conventions have no place for it
 
 
-def output_message(output: Any) -> dict[str, Any]:
+def output_message(output: Any, failed: bool = False) -> dict[str, Any]:
     """One output as an OpenTelemetry GenAI output message."""
     parts = [p for p in (_part(part) for part in output.parts or ()) if p is not None]
-    return {"role": "assistant", "parts": parts, "finish_reason": finish_reason(output)}
+    return {"role": "assistant", "parts": parts, "finish_reason": finish_reason(output, failed)}
 
 
 def output_messages(response: Any) -> list[dict[str, Any]]:
     """The ``gen_ai.output.messages`` value of a response: one message per output, by index."""
-    return [output_message(o) for o in sorted(response.outputs or (), key=lambda o: o.index)]
+    failed = response.error is not None
+    return [output_message(o, failed) for o in sorted(response.outputs or (), key=lambda o: o.index)]
 
 
 def _usage(response: Any) -> dict[str, int]:
@@ -139,7 +145,7 @@ def response_attributes(response: Any, *, capture_content: bool | None = None) -
         attrs["gen_ai.provider.name"] = response.provider
     outputs = sorted(response.outputs or (), key=lambda o: o.index)
     if outputs:
-        attrs["gen_ai.response.finish_reasons"] = [finish_reason(o) for o in outputs]
+        attrs["gen_ai.response.finish_reasons"] = [finish_reason(o, response.error is not None) for o in outputs]
     attrs.update(_usage(response))
     error = response.error or next((o.error for o in outputs if o.error is not None), None)
     if error is not None:
