@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lmcontract.importers._engines import get, leftovers, position_logprob
+from lmcontract.importers._engines import get, has, leftovers, position_logprob
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 
 PROVIDER = "lmdeploy"
@@ -51,6 +51,9 @@ def _output(item: Any, where: str, complete: bool) -> dict[str, Any]:
     if isinstance(index, bool) or not isinstance(index, int):
         raise ValueError(f"{where}.index: expected an integer, got {index!r}")
     out: dict[str, Any] = {"index": index}
+    for name in ("text", "generate_token_len", "input_token_len"):
+        if not has(item, name):
+            raise ValueError(f"{where}.{name}: missing; every LMDeploy Response has it")
     text = get(item, "text")
     if text or (complete and text is not None):
         out["parts"] = [{"type": "text", "text": text}]
