@@ -29,7 +29,8 @@ SCHEMA_ID = "https://w3id.org/lmcontract/lmcontract.schema.json"
 NOT_EXPRESSIBLE = [
     "LMOutput: logprobs and token_ids, when both are present, have the same length and agree on token_id.",
     "LMResponse: no two outputs share an index.",
-    "LMResponse: prompt_logprobs, when present with prompt_token_ids, has one entry per prompt token from the second on.",
+    "LMResponse: prompt_logprobs, when present with prompt_token_ids, has one entry per prompt token"
+    " from the second on.",
     "EncodedTensor: the base64 data holds exactly prod(shape) elements of dtype.",
 ]
 

@@ -25,7 +25,9 @@ COMMAND = str(Path(sys.executable).with_name("lmcontract"))
 
 def convert(fmt: str, *files: Path) -> list[LMResponse]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run([COMMAND, "convert", "--from", fmt, *map(str, files)], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [COMMAND, "convert", "--from", fmt, *map(str, files)], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return [LMResponse.model_validate_json(line) for line in result.stdout.splitlines()]
@@ -71,9 +73,13 @@ def test_otel_span_attributes():
 @pytest.mark.parametrize("fmt", ["vllm", "lmdeploy", "dspy", "otel"])
 def test_a_payload_that_does_not_import_is_one_line_naming_the_problem(tmp_path, fmt):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"outputs": [{"index": "zero", "parts": [{"type": "hologram"}]}], "gen_ai.output.messages": "{}"}))
+    bad.write_text(
+        json.dumps({"outputs": [{"index": "zero", "parts": [{"type": "hologram"}]}], "gen_ai.output.messages": "{}"})
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run([COMMAND, "convert", "--from", fmt, str(bad)], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [COMMAND, "convert", "--from", fmt, str(bad)], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith(f"lmcontract: error: {bad}: cannot import as {fmt}: ")

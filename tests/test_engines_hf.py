@@ -52,7 +52,9 @@ def _run(model, tok, prompt, *, stream=True, streamer_options=None, **generate):
 def sampled(model, tok, prompt):
     # top_k masks all but 20 tokens (-inf scores); the length penalty pushes EOS up after 3
     # steps, so rows end at different steps and the processed scores differ from the logits.
-    return _run(model, tok, prompt, do_sample=True, num_return_sequences=2, top_k=20, exponential_decay_length_penalty=(3, 2.0))
+    return _run(
+        model, tok, prompt, do_sample=True, num_return_sequences=2, top_k=20, exponential_decay_length_penalty=(3, 2.0)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +155,13 @@ def test_stop_string_ends_the_output(model, tok, prompt, greedy):
     text = hf.from_generate(greedy[0], _length(prompt), tok).outputs[0].text
     stop = text[3:5]
     output, chunks = _run(
-        model, tok, prompt, do_sample=False, stop_strings=[stop], tokenizer=tok, streamer_options={"stop_strings": [stop]}
+        model,
+        tok,
+        prompt,
+        do_sample=False,
+        stop_strings=[stop],
+        tokenizer=tok,
+        streamer_options={"stop_strings": [stop]},
     )
     response = hf.from_generate(output, _length(prompt), tok, stop_strings=[stop])
     o = response.outputs[0]
@@ -175,7 +183,9 @@ def test_beam_search_maps_each_returned_beam_to_an_output(beams, model, tok, pro
         assert [lp.logprob for lp in o.logprobs] == pytest.approx(expected, abs=1e-5)
         path = beams.beam_indices[o.index, :n].tolist()
         assert torch.equal(o.logits, torch.stack([beams.logits[t][r] for t, r in enumerate(path)]))
-        assert torch.equal(o.last_hidden_state, torch.stack([beams.hidden_states[t][-1][r, -1] for t, r in enumerate(path)]))
+        assert torch.equal(
+            o.last_hidden_state, torch.stack([beams.hidden_states[t][-1][r, -1] for t, r in enumerate(path)])
+        )
 
 
 def test_beam_search_refuses_a_streamer(model, tok, prompt):

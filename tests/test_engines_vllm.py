@@ -74,7 +74,11 @@ STEPS = {
     ],
     2: [
         (279, " the", {12366: Logprob(-0.5, 1, " Paris"), 279: Logprob(-1.5, 2, " the")}),
-        (3363, " city", {1176: Logprob(-0.9, 1, " French"), 6864: Logprob(-1.1, 2, " capital"), 3363: Logprob(-2.6, 3, " city")}),
+        (
+            3363,
+            " city",
+            {1176: Logprob(-0.9, 1, " French"), 6864: Logprob(-1.1, 2, " capital"), 3363: Logprob(-2.6, 3, " city")},
+        ),
         (128009, "", {128009: Logprob(-0.3, 1, ""), 13: Logprob(-1.4, 2, ".")}),
     ],
 }
@@ -228,7 +232,10 @@ def test_a_minus_infinity_logprob_is_real_and_kept():
         (lambda r: r.outputs[0].logprobs.pop(), "outputs[0].logprobs: 1 positions but 2 token ids"),
         (lambda r: setattr(r.outputs[1], "stop_reason", 1.5), "outputs[1].stop_reason"),
         (lambda r: r.prompt_logprobs.__setitem__(0, {1: Logprob(-1.0)}), "prompt_logprobs[0]"),
-        (lambda r: r.outputs[0].logprobs[0].pop(12366), "outputs[0].logprobs[0]: no logprob for the chosen token 12366"),
+        (
+            lambda r: r.outputs[0].logprobs[0].pop(12366),
+            "outputs[0].logprobs[0]: no logprob for the chosen token 12366",
+        ),
         (lambda r: setattr(r.outputs[0].logprobs[0][12366], "logprob", 0.5), "must be zero or less"),
     ],
 )

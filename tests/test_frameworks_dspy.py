@@ -50,7 +50,10 @@ def response_dump() -> dict:
                     "token": "Let",
                     "logprob": -0.01,
                     "bytes": [76, 101, 116],
-                    "top_logprobs": [{"token": "Let", "logprob": -0.01, "bytes": [76, 101, 116]}, {"token": "I", "logprob": -4.6, "bytes": [73]}],
+                    "top_logprobs": [
+                        {"token": "Let", "logprob": -0.01, "bytes": [76, 101, 116]},
+                        {"token": "I", "logprob": -4.6, "bytes": [73]},
+                    ],
                 }
             ]
         },
@@ -60,13 +63,46 @@ def response_dump() -> dict:
     second = {
         "parts": [
             {"type": "text", "metadata": {"lang": "en"}, "text": "It is sunny"},
-            {"type": "citation", "metadata": {}, "text": "Sunny, 21C", "title": "Forecast", "url": "https://example.org/w"},
-            {"type": "image", "metadata": {}, "media_type": "image/png", "data": None, "url": "https://example.org/a.png", "file_id": None, "path": None, "detail": "low"},
             {
-                "type": "document", "metadata": {}, "media_type": "application/pdf", "data": None, "url": None,
-                "file_id": "file-9", "path": None, "source": {"kind": "upload"}, "citations": {}, "title": "Report", "context": None,
+                "type": "citation",
+                "metadata": {},
+                "text": "Sunny, 21C",
+                "title": "Forecast",
+                "url": "https://example.org/w",
             },
-            {"type": "binary", "metadata": {}, "media_type": "application/zip", "data": "UEsDBA==", "url": None, "file_id": None, "path": None, "filename": "a.zip"},
+            {
+                "type": "image",
+                "metadata": {},
+                "media_type": "image/png",
+                "data": None,
+                "url": "https://example.org/a.png",
+                "file_id": None,
+                "path": None,
+                "detail": "low",
+            },
+            {
+                "type": "document",
+                "metadata": {},
+                "media_type": "application/pdf",
+                "data": None,
+                "url": None,
+                "file_id": "file-9",
+                "path": None,
+                "source": {"kind": "upload"},
+                "citations": {},
+                "title": "Report",
+                "context": None,
+            },
+            {
+                "type": "binary",
+                "metadata": {},
+                "media_type": "application/zip",
+                "data": "UEsDBA==",
+                "url": None,
+                "file_id": None,
+                "path": None,
+                "filename": "a.zip",
+            },
             {"type": "refusal", "metadata": {}, "text": "I will not say more."},
         ],
         "finish_reason": "length",
@@ -89,10 +125,22 @@ def response_dump() -> dict:
 
 def test_response_maps_field_by_field():
     r = dspy.from_payload(response_dump())
-    assert (r.id, r.model, r.cost, r.cache_hit, r.provider) == ("chatcmpl-7", "openai/gpt-4o-mini", 0.0012, False, "dspy")
+    assert (r.id, r.model, r.cost, r.cache_hit, r.provider) == (
+        "chatcmpl-7",
+        "openai/gpt-4o-mini",
+        0.0012,
+        False,
+        "dspy",
+    )
     assert r.provider_data == {"system_fingerprint": "fp_1"} and r.metadata == {"run": 3}
     u = r.usage
-    assert (u.input_tokens, u.output_tokens, u.total_tokens, u.reasoning_tokens, u.cache_read_tokens) == (40, 12, 52, 4, 8)
+    assert (u.input_tokens, u.output_tokens, u.total_tokens, u.reasoning_tokens, u.cache_read_tokens) == (
+        40,
+        12,
+        52,
+        4,
+        8,
+    )
     assert u.provider_details == {"accepted_prediction_tokens": 0}
     assert [o.index for o in r.outputs] == [0, 1]  # DSPy outputs have no index: their position
 
@@ -104,11 +152,23 @@ def test_parts_map_kind_to_kind():
     call = first.tool_calls[0]
     assert (call.id, call.name, call.arguments) == ("call_1", "search", {"q": "weather Paris"})
     assert [p.type for p in second.parts] == ["text", "citation", "image", "document", "binary", "refusal"]
-    text, citation, image, document, binary, refusal = second.parts
+    text, citation, image, document, binary, _refusal = second.parts
     assert text.provider_data == {"metadata": {"lang": "en"}}
-    assert (citation.citation.cited_text, citation.citation.title, citation.citation.url) == ("Sunny, 21C", "Forecast", "https://example.org/w")
-    assert (image.url, image.media_type, image.provider_data) == ("https://example.org/a.png", "image/png", {"detail": "low"})
-    assert (document.file_id, document.title, document.provider_data) == ("file-9", "Report", {"source": {"kind": "upload"}})
+    assert (citation.citation.cited_text, citation.citation.title, citation.citation.url) == (
+        "Sunny, 21C",
+        "Forecast",
+        "https://example.org/w",
+    )
+    assert (image.url, image.media_type, image.provider_data) == (
+        "https://example.org/a.png",
+        "image/png",
+        {"detail": "low"},
+    )
+    assert (document.file_id, document.title, document.provider_data) == (
+        "file-9",
+        "Report",
+        {"source": {"kind": "upload"}},
+    )
     assert (binary.data, binary.provider_data) == ("UEsDBA==", {"filename": "a.zip"})
     assert second.refusal == "I will not say more."
 
@@ -131,8 +191,15 @@ def test_openai_shaped_logprobs_become_token_logprobs_others_are_kept():
 def test_a_tool_result_part_keeps_its_call_id_and_content():
     dump = response_dump()
     dump["outputs"][0]["parts"].append(
-        {"type": "tool_result", "metadata": {}, "call_id": "call_1", "name": "search",
-         "content": [{"type": "text", "metadata": {}, "text": "21C"}], "is_error": False, "provider_data": {}}
+        {
+            "type": "tool_result",
+            "metadata": {},
+            "call_id": "call_1",
+            "name": "search",
+            "content": [{"type": "text", "metadata": {}, "text": "21C"}],
+            "is_error": False,
+            "provider_data": {},
+        }
     )
     part = dspy.from_payload(dump).outputs[0].parts[-1]
     assert (part.result.tool_call_id, part.result.name, part.result.is_error) == ("call_1", "search", False)
@@ -141,6 +208,7 @@ def test_a_tool_result_part_keeps_its_call_id_and_content():
 
 def stream_events() -> list[dict]:
     """DSPy 3.3 stream events for the first output of ``response_dump`` (less its logprobs)."""
+
     def delta(part_index, delta):
         return {"type": "delta", "output_index": 0, "part_index": part_index, "delta": delta}
 
@@ -208,3 +276,63 @@ def test_the_payload_is_not_changed():
     dspy.from_payload(dump)
     assert dump == before and json.dumps(dump)
     assert LMResponse.model_validate_json(dspy.from_payload(dump).model_dump_json()) == dspy.from_payload(dump)
+
+
+# --- DSPy 3.5's model boundary: lm15's Response (the real package, pure Python) -------------
+
+
+def lm15_response():
+    t = pytest.importorskip("lm15.types")
+    state = t.ContinuationState(provider="anthropic", kind="signature", data={"signature": "sig=="})
+    message = t.Message(
+        role="assistant",
+        parts=(
+            t.ThinkingPart(text="Weather first.", continuation=(state,)),
+            t.TextPart(text="Looking it up."),
+            t.ToolCallPart(id="toolu_1", name="weather", input={"city": "Paris"}),
+            t.CitationPart(url="https://example.org/w", title="Forecast", text="Sunny"),
+            t.DataPart(value={"label": "yes"}),
+        ),
+    )
+    return t.Response(
+        id="msg_1",
+        model="claude-x",
+        message=message,
+        finish_reason="tool_call",
+        usage=t.Usage(input_tokens=20, output_tokens=7, cache_read_tokens=4),
+        logprobs=(
+            t.TokenLogprob(
+                token="Look",
+                logprob=-0.2,
+                token_id=9,
+                top=(t.TopLogprob(token="Look", logprob=-0.2), t.TopLogprob(token="I", logprob=-2.0)),
+            ),
+        ),
+        provider_data={"provider": "anthropic"},
+    )
+
+
+def test_lm15_response_objects_and_their_serde_dicts_import_alike():
+    from lmcontract.importers import lm15 as lm15_importer
+
+    serde = pytest.importorskip("lm15.serde")
+    response = lm15_response()
+    r = lm15_importer.from_payload(response)
+    assert r == lm15_importer.from_payload(serde.response_to_dict(response, include_provider_data=True))
+    o = r.outputs[0]
+    assert [p.type for p in o.parts] == ["thinking", "text", "tool_call", "citation"]
+    assert o.parts[0].provider_data == {
+        "continuation": [{"provider": "anthropic", "kind": "signature", "data": {"signature": "sig=="}}]
+    }
+    assert (o.tool_calls[0].id, o.tool_calls[0].arguments) == ("toolu_1", {"city": "Paris"})
+    assert o.parts[3].citation.cited_text == "Sunny"
+    assert o.provider_data == {"parts": [{"type": "data", "value": {"label": "yes"}}]}
+    assert (o.finish_reason, o.provider_finish_reason) == ("tool_call", "tool_call")
+    assert [(a.token, a.rank) for a in o.logprobs[0].top] == [("Look", 1), ("I", 2)] and o.logprobs[0].token_id == 9
+    assert (r.usage.input_tokens, r.usage.output_tokens, r.usage.total_tokens, r.usage.cache_read_tokens) == (
+        20,
+        7,
+        27,
+        4,
+    )
+    assert (r.id, r.model, r.provider_data) == ("msg_1", "claude-x", {"provider": "anthropic"})

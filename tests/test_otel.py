@@ -33,7 +33,13 @@ def rich() -> LMResponse:
             "id": "resp_1",
             "model": "claude-x",
             "provider": "anthropic",
-            "usage": {"input_tokens": 100, "output_tokens": 30, "total_tokens": 130, "cache_read_tokens": 60, "cache_write_tokens": 5},
+            "usage": {
+                "input_tokens": 100,
+                "output_tokens": 30,
+                "total_tokens": 130,
+                "cache_read_tokens": 60,
+                "cache_write_tokens": 5,
+            },
             "cost": 0.01,
             "outputs": [
                 {
@@ -43,12 +49,21 @@ def rich() -> LMResponse:
                     "parts": [
                         {"type": "thinking", "text": "Check the weather.", "signature": "sig=="},
                         {"type": "thinking", "redacted": True, "text": "ENCRYPTED"},
-                        {"type": "text", "text": "Looking.", "citations": [{"url": "https://example.org", "title": "x"}]},
+                        {
+                            "type": "text",
+                            "text": "Looking.",
+                            "citations": [{"url": "https://example.org", "title": "x"}],
+                        },
                         {"type": "tool_call", "id": "call_1", "name": "weather", "arguments": {"city": "Paris"}},
                         {"type": "tool_call", "id": "call_2", "name": "broken", "arguments_raw": "{not json"},
                         {"type": "tool_result", "result": {"tool_call_id": "call_0", "content": {"temp": 21}}},
                         {"type": "image", "media_type": "image/png", "data": "iVBORw0KGgo="},
-                        {"type": "audio", "media_type": "audio/wav", "url": "https://example.org/a.wav", "transcript": "hi"},
+                        {
+                            "type": "audio",
+                            "media_type": "audio/wav",
+                            "url": "https://example.org/a.wav",
+                            "transcript": "hi",
+                        },
                         {"type": "document", "media_type": "application/pdf", "file_id": "file-1"},
                         {"type": "citation", "citation": {"url": "https://example.org/c"}},
                     ],
@@ -82,7 +97,17 @@ def test_exported_messages_validate_against_the_otel_schema():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     jsonschema.Draft202012Validator(SCHEMA).validate(messages)
     kinds = [p["type"] for m in messages for p in m["parts"]]
-    assert kinds == ["reasoning", "text", "tool_call", "tool_call", "tool_call_response", "blob", "uri", "file", "refusal"]
+    assert kinds == [
+        "reasoning",
+        "text",
+        "tool_call",
+        "tool_call",
+        "tool_call_response",
+        "blob",
+        "uri",
+        "file",
+        "refusal",
+    ]
     for message in messages:
         for part in message["parts"]:
             _validate_part(part)
@@ -147,7 +172,10 @@ def test_content_is_captured_only_when_asked(spans, monkeypatch):
 def test_an_error_sets_the_span_status(spans):
     tracer, exporter = spans
     failed = LMResponse.model_validate(
-        {"outputs": [{"index": 0, "parts": [{"type": "text", "text": "x"}]}], "error": {"message": "overloaded", "code": "overloaded_error"}}
+        {
+            "outputs": [{"index": 0, "parts": [{"type": "text", "text": "x"}]}],
+            "error": {"message": "overloaded", "code": "overloaded_error"},
+        }
     )
     _record(tracer, failed)
     (span,) = exporter.get_finished_spans()
@@ -160,8 +188,16 @@ def test_per_output_usage_is_summed_when_the_response_has_none():
     batch = LMResponse.model_validate(
         {
             "outputs": [
-                {"index": 0, "parts": [{"type": "text", "text": "a"}], "usage": {"input_tokens": 9, "output_tokens": 4}},
-                {"index": 1, "parts": [{"type": "text", "text": "b"}], "usage": {"input_tokens": 5, "output_tokens": 2}},
+                {
+                    "index": 0,
+                    "parts": [{"type": "text", "text": "a"}],
+                    "usage": {"input_tokens": 9, "output_tokens": 4},
+                },
+                {
+                    "index": 1,
+                    "parts": [{"type": "text", "text": "b"}],
+                    "usage": {"input_tokens": 5, "output_tokens": 2},
+                },
             ]
         }
     )
@@ -228,10 +264,18 @@ def test_round_trip_drops_what_the_page_says_is_dropped():
 
 def test_import_keeps_unknown_parts_whole_and_reads_a_json_string():
     messages = [
-        {"role": "assistant", "finish_reason": "stop", "parts": [
-            {"type": "text", "content": "hi"},
-            {"type": "server_tool_call", "name": "web_search", "server_tool_call": {"type": "web_search", "query": "x"}},
-        ]}
+        {
+            "role": "assistant",
+            "finish_reason": "stop",
+            "parts": [
+                {"type": "text", "content": "hi"},
+                {
+                    "type": "server_tool_call",
+                    "name": "web_search",
+                    "server_tool_call": {"type": "web_search", "query": "x"},
+                },
+            ],
+        }
     ]
     back = otel.from_payload(json.dumps(messages))
     out = back.outputs[0]
@@ -247,7 +291,15 @@ def test_a_span_without_content_comes_back_as_a_chunk_of_finish_reasons():
 
 
 def test_bad_messages_are_refused_by_name():
-    with pytest.raises(ValueError, match="gen_ai.output.messages"):
+    with pytest.raises(ValueError, match=r"gen_ai\.output\.messages"):
         otel.from_payload({"gen_ai.output.messages": json.dumps({"not": "a list"})})
     with pytest.raises(ValueError, match=r"parts\[0\].modality"):
-        otel.from_payload([{"role": "assistant", "finish_reason": "stop", "parts": [{"type": "blob", "modality": "smell", "content": "AA=="}]}])
+        otel.from_payload(
+            [
+                {
+                    "role": "assistant",
+                    "finish_reason": "stop",
+                    "parts": [{"type": "blob", "modality": "smell", "content": "AA=="}],
+                }
+            ]
+        )

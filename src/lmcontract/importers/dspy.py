@@ -163,7 +163,10 @@ def _finish(raw: Any) -> dict[str, Any]:
 def _output(output: Any, index: int) -> dict[str, Any]:
     output = _dump(output)
     where = f"outputs[{index}]"
-    out: dict[str, Any] = {"index": index, "parts": [_part(p, f"{where}.parts[{i}]") for i, p in enumerate(output.get("parts") or [])]}
+    out: dict[str, Any] = {
+        "index": index,
+        "parts": [_part(p, f"{where}.parts[{i}]") for i, p in enumerate(output.get("parts") or [])],
+    }
     out.update(_finish(output.get("finish_reason")))
     if output.get("truncated"):
         out["truncated"] = True
@@ -250,7 +253,14 @@ class StreamImporter(BaseStreamImporter):
             return self._chunk(fields)
         if kind == "error":
             error = event.get("error")
-            return self._chunk({"error": {"message": str(error), "code": type(error).__name__ if isinstance(error, BaseException) else None}})
+            return self._chunk(
+                {
+                    "error": {
+                        "message": str(error),
+                        "code": type(error).__name__ if isinstance(error, BaseException) else None,
+                    }
+                }
+            )
         raise ValueError(f"type: unknown DSPy stream event {kind!r}")
 
     @staticmethod
@@ -261,7 +271,12 @@ class StreamImporter(BaseStreamImporter):
         if kind in _DELTA_KINDS:
             part = {"type": _DELTA_KINDS[kind], "text": delta.get("text", "")}
         elif kind == "tool_call_delta":
-            part = {"type": "tool_call", "id": delta.get("id"), "name": delta.get("name"), "arguments_raw": delta.get("args_delta") or ""}
+            part = {
+                "type": "tool_call",
+                "id": delta.get("id"),
+                "name": delta.get("name"),
+                "arguments_raw": delta.get("args_delta") or "",
+            }
         elif kind == "citation_delta":
             part = _part(delta["citation"], "delta.citation")
         elif kind in ("image_delta", "audio_delta"):

@@ -72,7 +72,10 @@ def _part(part: dict[str, Any], where: str) -> dict[str, Any] | None:
             out["arguments_raw"] = json.dumps(arguments)
         return out
     if kind == "tool_call_response":
-        return {"type": "tool_result", "result": {"tool_call_id": part.get("id") or "", "content": part.get("response")}}
+        return {
+            "type": "tool_result",
+            "result": {"tool_call_id": part.get("id") or "", "content": part.get("response")},
+        }
     if kind == "refusal":
         return {"type": "refusal", "text": part["content"]}
     if kind in ("blob", "uri", "file"):
@@ -142,7 +145,10 @@ def from_payload(payload: Any):
                 {"index": i, "finish_reason": finish, "provider_finish_reason": provider_raw, "truncated": truncated}
             )
     if attrs.get("error.type") is not None:
-        response["error"] = {"message": str(attrs.get("error.message") or attrs["error.type"]), "code": attrs["error.type"]}
+        response["error"] = {
+            "message": str(attrs.get("error.message") or attrs["error.type"]),
+            "code": attrs["error.type"],
+        }
     extra = {k: v for k, v in attrs.items() if k not in _HANDLED and k != "error.message"}
     if extra:
         response["provider_data"] = extra

@@ -41,7 +41,9 @@ FINAL_ONLY = "final_only"
 OUTPUT_KINDS = (CUMULATIVE, DELTA, FINAL_ONLY)
 PROVIDER = "vllm"
 
-_REQUEST_FIELDS = frozenset({"request_id", "prompt_token_ids", "prompt_logprobs", "outputs", "finished", "num_cached_tokens"})
+_REQUEST_FIELDS = frozenset(
+    {"request_id", "prompt_token_ids", "prompt_logprobs", "outputs", "finished", "num_cached_tokens"}
+)
 _OUTPUT_FIELDS = frozenset(
     {"index", "text", "token_ids", "cumulative_logprob", "logprobs", "finish_reason", "stop_reason"}
 )

@@ -48,7 +48,9 @@ def check_prompt(response: Any) -> None:
         )
     for pos, lp in enumerate(logprobs):
         if lp.token_id is not None and lp.token_id != ids[pos + 1]:
-            raise ValueError(f"prompt_logprobs[{pos}].token_id: {lp.token_id} but prompt_token_ids[{pos + 1}] is {ids[pos + 1]}")
+            raise ValueError(
+                f"prompt_logprobs[{pos}].token_id: {lp.token_id} but prompt_token_ids[{pos + 1}] is {ids[pos + 1]}"
+            )
 
 
 def check_named_tool_calls(parts: Any, where: str) -> None:
