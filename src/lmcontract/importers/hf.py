@@ -83,26 +83,34 @@ class _Decoder:
         return self.tokenizer.decode(token_ids, skip_special_tokens=True)
 
 
-def token_logprob(scores_row: torch.Tensor, token_id: int, top_logprobs: int, decoder: _Decoder) -> dict[str, Any]:
-    """The TokenLogprob (as a dict) of ``token_id`` from one step's processed scores row."""
-    logprobs = torch.log_softmax(scores_row, dim=-1)
-    entry: dict[str, Any] = {"token_id": token_id, "logprob": float(logprobs[token_id])}
-    text = decoder.token(token_id)
-    if text is not None:
-        entry["token"] = text
+def token_logprobs(scores: torch.Tensor, token_ids: list[int], top_logprobs: int, decoder: _Decoder) -> list[dict]:
+    """TokenLogprobs (as dicts) of ``token_ids`` from their steps' processed scores rows
+    (``scores``: one row per token): ``log_softmax`` of each row, read at the chosen token, and
+    the ``top_logprobs`` best alternatives. One call for a whole output: the rows are reduced
+    together, which is what makes reading out a long output cheap."""
+    logprobs = torch.log_softmax(scores, dim=-1)
+    chosen = logprobs.gather(1, torch.tensor(token_ids, dtype=torch.long)[:, None])[:, 0].tolist()
+    entries: list[dict[str, Any]] = []
+    for token_id, value in zip(token_ids, chosen, strict=True):
+        entry: dict[str, Any] = {"token_id": token_id, "logprob": value}
+        text = decoder.token(token_id)
+        if text is not None:
+            entry["token"] = text
+        entries.append(entry)
     if top_logprobs > 0:
-        values, indices = torch.topk(logprobs, min(top_logprobs, logprobs.shape[-1]))
-        top = []
-        for rank, (value, alt_id) in enumerate(zip(values.tolist(), indices.tolist(), strict=True), start=1):
-            if value == float("-inf"):
-                break  # masked tokens were never candidates
-            alt: dict[str, Any] = {"token_id": alt_id, "logprob": value, "rank": rank}
-            alt_text = decoder.token(alt_id)
-            if alt_text is not None:
-                alt["token"] = alt_text
-            top.append(alt)
-        entry["top"] = top
-    return entry
+        values, indices = torch.topk(logprobs, min(top_logprobs, logprobs.shape[-1]), dim=-1)
+        for entry, row_values, row_ids in zip(entries, values.tolist(), indices.tolist(), strict=True):
+            top = []
+            for rank, (value, alt_id) in enumerate(zip(row_values, row_ids, strict=True), start=1):
+                if value == float("-inf"):
+                    break  # masked tokens were never candidates
+                alt: dict[str, Any] = {"token_id": alt_id, "logprob": value, "rank": rank}
+                alt_text = decoder.token(alt_id)
+                if alt_text is not None:
+                    alt["token"] = alt_text
+                top.append(alt)
+            entry["top"] = top
+    return entries
 
 
 def _stop_string(decoder: _Decoder, token_ids: list[int], stop_strings: tuple[str, ...]) -> str | None:
@@ -172,14 +180,12 @@ def from_generate(
         out: dict[str, Any] = {"index": i, "token_ids": token_ids, **finish}
         if tokenizer is not None:
             out["parts"] = [{"type": "text", "text": decoder.text(token_ids)}]
-        if scores is not None:
-            out["logprobs"] = [
-                token_logprob(scores[t][r], token_ids[t], top_logprobs, decoder) for t, r in enumerate(step_rows)
-            ]
+        if scores is not None and token_ids:
             out["scores"] = torch.stack([scores[t][r] for t, r in enumerate(step_rows)])
-        if logits is not None:
+            out["logprobs"] = token_logprobs(out["scores"], token_ids, top_logprobs, decoder)
+        if logits is not None and token_ids:
             out["logits"] = torch.stack([logits[t][r] for t, r in enumerate(step_rows)])
-        if hidden is not None:
+        if hidden is not None and token_ids:
             out["last_hidden_state"] = torch.stack([hidden[t][-1][r, -1] for t, r in enumerate(step_rows)])
         if sequence_scores is not None:
             out["provider_data"] = {"sequence_score": float(sequence_scores[i])}
@@ -345,10 +351,10 @@ class GenerateStreamer(BaseStreamer):
             self._tokens[i].append(token_id)
             out: dict[str, Any] = {"index": i, "token_ids": [token_id]}
             if self._scores is not None:
-                row = self._scores[i]
-                out["logprobs"] = [token_logprob(row, token_id, self.top_logprobs, self._decoder)]
+                row = self._scores[i : i + 1].clone()
+                out["logprobs"] = token_logprobs(row, [token_id], self.top_logprobs, self._decoder)
                 if self.want_scores:
-                    out["scores"] = row[None].clone()
+                    out["scores"] = row
             if self.want_logits and self._head_out is not None:
                 out["logits"] = self._head_out[i : i + 1].to(dtype=torch.float32, copy=True)
             if self.want_hidden and self._head_in is not None:
@@ -402,4 +408,4 @@ class GenerateStreamer(BaseStreamer):
             yield item
 
 
-__all__ = ["GenerateStreamer", "from_generate", "token_logprob"]
+__all__ = ["GenerateStreamer", "from_generate", "token_logprobs"]
