@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from codegen import jsonschema_gen, pydantic_gen
+from codegen import docs_gen, jsonschema_gen, pydantic_gen, tables_gen
 from codegen.common import ROOT, SCHEMA, banner
 
 # Folders that hold nothing but generated files: a stale file in them is drift too.
@@ -23,17 +23,16 @@ def artefacts() -> dict[str, str]:
     jsonschema = jsonschema_gen.generate(SCHEMA)
     files = {
         "src/lmcontract/generated/__init__.py": banner("#")
-        + '"""Generated from schema/lmcontract.yaml: the models (models.py) and the JSON Schema."""\n',
+        + '"""Generated from schema/lmcontract.yaml: the models (models.py), the JSON Schema, and the tables'
+        + ' the runtime reads (merge_policy.py, finish_reasons.py)."""\n',
         "src/lmcontract/generated/models.py": pydantic_gen.generate(SCHEMA),
         "src/lmcontract/generated/lmcontract.schema.json": jsonschema,
         "generated/jsonschema/lmcontract.schema.json": jsonschema,
     }
-    try:
-        from codegen import docs_gen
-    except ImportError:
-        pass
-    else:
-        files.update(docs_gen.generate(SCHEMA))
+    # Every generator runs, or generation fails: a generator that cannot run must not leave
+    # its committed files to be deleted as stale.
+    files.update(tables_gen.generate(SCHEMA))
+    files.update(docs_gen.generate(SCHEMA))
     return dict(sorted(files.items()))
 
 

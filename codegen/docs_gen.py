@@ -32,6 +32,7 @@ from linkml_runtime.linkml_model.meta import SlotDefinition
 from linkml_runtime.utils.schemaview import SchemaView
 
 from codegen.common import banner
+from codegen.tables_gen import MERGE, POLICY_ENUM, finish_reason_tables, merge_policies
 
 TEMPLATES = Path(__file__).parent / "templates" / "docs"
 OUT = "generated/docs"  # the site's docs_dir gets this folder's content beside docs/ (mkdocs hook)
@@ -112,6 +113,7 @@ class Reference:
                 self.elements[name] = Element(kind, name)
         self.slot_elements = {name: Element("slot", name) for name in self.slots}
         # usages[range name] = [(class, induced slot)] for every slot of every class with that range
+        self.policies = merge_policies(sv)
         self.usages: dict[str, list[tuple[str, SlotDefinition]]] = {}
         for cls, slots in self.induced.items():
             for slot in slots:
@@ -373,6 +375,7 @@ class Reference:
                             "range": self.range_text(s, path),
                             "constraints": _cell(", ".join(self.constraints(s))),
                             "description": _cell(s.description) if differs else "",
+                            "merge": self.policies[cls][name],
                         }
                     )
         dimensions = []
@@ -389,9 +392,38 @@ class Reference:
                 "constraints": self.constraints(slot),
                 "dimensions": dimensions,
                 "uses": uses,
+                "merge": self.merge_policy(slot.annotations[MERGE].value, path),
                 "source": self.source("slots", name),
             },
         )
+
+    def merge_policy(self, policy: str, page: str) -> dict[str, str]:
+        """A merge policy as the docs show it: its name, linked to the policy enum, and what it means."""
+        value = self.sv.get_enum(POLICY_ENUM).permissible_values[policy]
+        return {"name": policy, "link": self.link(POLICY_ENUM, page), "description": _cell(value.description)}
+
+    def provider_table(self, name: str) -> dict[str, Any] | None:
+        """For FinishReason: per unified value, the provider values that map to it."""
+        enum = self.sv.get_enum(name)
+        if "providers" not in (enum.annotations or {}):
+            return None
+        tables = finish_reason_tables(self.sv)
+        labels = tables["PROVIDER_LABELS"]
+        rows = []
+        for unified in enum.permissible_values:
+            cells = []
+            for provider in labels:
+                found = [f"`{raw}`" for raw, u in tables["PROVIDER_FINISH_REASONS"][provider].items() if u == unified]
+                found += [
+                    f"`{raw}` with a tool call in the output"
+                    for raw, u in tables["WITH_TOOL_CALL"].get(provider, {}).items()
+                    if u == unified
+                ]
+                if unified == "other":
+                    found.append("any other value")
+                cells.append(", ".join(found) or "—")
+            rows.append({"value": unified, "cells": cells, "truncates": unified in tables["TRUNCATING"]})
+        return {"labels": list(labels.values()), "rows": rows}
 
     def enum_page(self, name: str) -> Page:
         enum = self.sv.get_enum(name)
@@ -411,6 +443,7 @@ class Reference:
                 "enum": enum,
                 "uri": self.sv.get_uri(enum, expand=True),
                 "values": values,
+                "providers": self.provider_table(name),
                 "used_by": used_by,
                 "source": self.source("enums", name),
             },

@@ -10,8 +10,12 @@ LinkML 1.12's JSON Schema generator, measured on this schema:
 - ``Any`` admits every JSON type but arrays; arrays are admitted. ``JsonObject`` admits objects only;
 - array slots come out as nested arrays of numbers, which loses the dtype; they become the
   EncodedTensor object the Python side writes, with the rank fixed by the declared dimensions;
-- the rule "a complete response (no chunk_mode) has at least one output, each with at least one
-  part or at least one token id" is added as an if/then.
+- the schema's completeness rule (LMResponse ``rules:``) comes out wrong: its preconditions
+  "chunk_mode and error both absent" become "not both present", and ``minimum_cardinality`` is
+  dropped. The rule is translated here from the schema instead (absent meaning missing or
+  null, as in Pydantic), with what a LinkML rule cannot say about list members: each output of
+  such a response has a part unless it carries an error or holds token ids alone (a model run
+  without a tokenizer), and a complete response's tool calls name their tool.
 """
 
 from __future__ import annotations
@@ -46,24 +50,40 @@ NAMED_TOOL_CALL = {
 }
 
 
-def _completeness_rule() -> dict[str, Any]:
-    # An output of a run without a tokenizer has token ids and no parts at all.
-    has_parts = {"required": ["parts"], "properties": {"parts": {"type": "array", "minItems": 1}}}
-    has_tokens = {"required": ["token_ids"], "properties": {"token_ids": {"type": "array", "minItems": 1}}}
-    parts = {"type": ["array", "null"], "items": NAMED_TOOL_CALL}
-    return {
-        "if": {"not": {"required": ["chunk_mode"]}},
-        "then": {
-            "required": ["outputs"],
-            "properties": {
-                "outputs": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {"anyOf": [has_parts, has_tokens], "properties": {"parts": parts}},
-                }
-            },
-        },
-    }
+def _absent(slot: str) -> dict[str, Any]:
+    """Missing, or null (Pydantic reads null as absent)."""
+    return {"properties": {slot: {"type": "null"}}}
+
+
+def _rule(sv: SchemaView, cls: str) -> dict[str, Any]:
+    """The class's schema rules as JSON Schema if/then, with the list-member conditions added."""
+    checks: list[dict[str, Any]] = []
+    for rule in sv.get_class(cls).rules or []:
+        when = [_absent(s) for s, c in rule.preconditions.slot_conditions.items() if c.value_presence == "ABSENT"]
+        then: dict[str, Any] = {"required": [], "properties": {}}
+        for slot, cond in rule.postconditions.slot_conditions.items():
+            if cond.required:
+                then["required"].append(slot)
+            prop = then["properties"].setdefault(slot, {})
+            if cond.minimum_cardinality is not None:
+                prop.update(type="array", minItems=int(cond.minimum_cardinality))
+        if "outputs" in then["properties"]:
+            # Not stateable as a LinkML rule: each output has a part, or an error saying why not,
+            # or token ids alone (a model run without a tokenizer has no text to show).
+            then["properties"]["outputs"]["items"] = {
+                "anyOf": [
+                    {"required": ["parts"], "properties": {"parts": {"type": "array", "minItems": 1}}},
+                    {"required": ["error"], "properties": {"error": {"type": "object"}}},
+                    {"required": ["token_ids"], "properties": {"token_ids": {"type": "array", "minItems": 1}}},
+                ]
+            }
+        checks.append({"if": {"allOf": when}, "then": then})
+    # A tool call in a complete response names its tool; a chunk may leave it out.
+    named = {"items": NAMED_TOOL_CALL}  # "items" only speaks of arrays: null parts pass here
+    checks.append(
+        {"if": _absent("chunk_mode"), "then": {"properties": {"outputs": {"items": {"properties": {"parts": named}}}}}}
+    )
+    return {"allOf": checks}
 
 
 def generate(schema: Path) -> str:
@@ -122,13 +142,18 @@ def generate(schema: Path) -> str:
     }
     for name in abstract:
         del defs[name]
+    # How slots merge is for the runtime and the docs, not a shape data can take.
+    defs.pop("MergePolicy", None)
     for name in parts:
         defs[name]["required"] = [r for r in defs[name].get("required", []) if r != "type"]
         if not defs[name]["required"]:
             del defs[name]["required"]
 
-    defs["LMResponse"].update(_completeness_rule())
-    doc.update(_completeness_rule())
+    rule = _rule(sv, "LMResponse")
+    for target in (defs["LMResponse"], doc):
+        target.pop("if", None)  # LinkML's own, wrong, translation of the rule
+        target.pop("then", None)
+        target.update(rule)
     doc["$id"] = SCHEMA_ID
     doc["$comment"] = "Generated from schema/lmcontract.yaml. Not expressible here, checked by lmcontract: " + " ".join(
         NOT_EXPRESSIBLE

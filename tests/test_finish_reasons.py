@@ -1,38 +1,14 @@
-"""Provider finish reasons map to the unified vocabulary, and the docs table says the same."""
+"""Provider finish reasons map to the unified vocabulary, as the schema's FinishReason annotations say."""
 
-import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lmcontract import FinishReason, LMOutput, TextPart, unify_finish_reason
 from lmcontract.lib.finish_reasons import PROVIDER_FINISH_REASONS, TRUNCATING
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "finish-reasons.md"
-COLUMNS = {
-    "OpenAI": "openai",
-    "Anthropic": "anthropic",
-    "Gemini": "gemini",
-    "vLLM": "vllm",
-    "LMDeploy": "lmdeploy",
-    "OpenTelemetry GenAI": "opentelemetry",
-}
-
-
-def _docs_mapping() -> dict[str, dict[str, set[str]]]:
-    """provider -> raw value -> unified values, read from the docs page's mapping table."""
-    text = DOCS.read_text()
-    table = text[text.index("| Unified |") :].split("\n\n")[0].splitlines()
-    header = [c.strip() for c in table[0].strip("|").split("|")]
-    mapping: dict[str, dict[str, set[str]]] = {COLUMNS[h]: {} for h in header[1:]}
-    for row in table[2:]:
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        unified = cells[0].strip("`")
-        for name, cell in zip(header[1:], cells[1:], strict=True):
-            for raw in re.findall(r"`([^`]+)`", cell):
-                mapping[COLUMNS[name]].setdefault(raw, set()).add(unified)
-    return mapping
-
+SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "lmcontract.yaml"
 
 def test_every_unified_value_is_in_the_schema_enum():
     values = {v.value for v in FinishReason}
@@ -41,13 +17,17 @@ def test_every_unified_value_is_in_the_schema_enum():
     assert values >= TRUNCATING
 
 
-def test_the_docs_table_is_the_code_table():
-    expected: dict[str, dict[str, set[str]]] = {
-        provider: {raw: {unified} for raw, unified in table.items()}
-        for provider, table in PROVIDER_FINISH_REASONS.items()
-    }
-    expected["gemini"]["STOP"].add("tool_call")  # STOP with a function call in the candidate
-    assert _docs_mapping() == expected
+def test_the_runtime_table_is_generated_from_the_schema_annotations():
+    """Each FinishReason value lists its provider values in the schema; the runtime reads them."""
+    schema = yaml.safe_load(SCHEMA.read_text())["enums"]["FinishReason"]
+    providers = [p.strip() for p in schema["annotations"]["providers"].split(",")]
+    expected: dict[str, dict[str, str]] = {p: {} for p in providers}
+    for unified, value in schema["permissible_values"].items():
+        for tag, raw in value.get("annotations", {}).items():
+            if tag in expected:
+                expected[tag].update({r.strip(): unified for r in raw.split(",")})
+    assert PROVIDER_FINISH_REASONS == expected
+    assert unify_finish_reason("gemini", "STOP", has_tool_call=True).finish_reason == "tool_call"
 
 
 @pytest.mark.parametrize("provider", sorted(PROVIDER_FINISH_REASONS))

@@ -4,14 +4,19 @@ way a merge can fail, with the receiver checked unchanged afterwards."""
 from __future__ import annotations
 
 import copy
+import json
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 import torch
-from strategies import mutable_ids
+from strategies import complete, mutable_ids
 
 from lmcontract import (
     ChunkMode,
     Citation,
+    CitationPart,
     ImagePart,
     LMError,
     LMOutput,
@@ -24,7 +29,11 @@ from lmcontract import (
     TokenAlternative,
     TokenLogprob,
     ToolCallPart,
+    ToolResult,
+    ToolResultPart,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def chunk(*outputs: LMOutput, mode: str | None = "delta", **fields) -> LMResponse:
@@ -173,10 +182,13 @@ def test_rule_04_arguments_buffered_then_parsed_once_when_the_call_completes():
     call = r.outputs[0].parts[0]
     assert (call.arguments, call.arguments_raw) == (None, '{"q": "a b"}')  # still streaming
     r.extend(chunk(out(finish_reason="tool_call")))
-    assert (call.arguments, call.arguments_raw) == ({"q": "a b"}, None)
+    # Parsed when the call completes; the text it came from stays until the stream is finalized.
+    assert (call.arguments, call.arguments_raw) == ({"q": "a b"}, '{"q": "a b"}')
     parsed = call.arguments
     r.extend(chunk(out(finish_reason="tool_call")))
     assert call.arguments is parsed  # not parsed again
+    r.finalize()
+    assert (call.arguments, call.arguments_raw) == ({"q": "a b"}, None)
 
 
 @pytest.mark.parametrize("raw", ['{"city": "Par', "[1, 2]", '{"a": NaN}', "'single'", "null"])
@@ -565,3 +577,225 @@ def test_logprobs_that_name_other_tokens_than_token_ids_fail_and_change_nothing(
     assert state(r) == before
     r.extend(chunk(out(logprobs=[lp(1), lp(2)])))
     assert [x.token_id for x in r.outputs[0].logprobs] == [1, 2]
+
+
+# --- merging that never guesses (issue 7): each case fails on the old pairing -------------------
+
+
+def _many_kinds() -> LMResponse:
+    """A complete response whose neighbouring parts share a kind, without any keys."""
+    return LMResponse(
+        outputs=[
+            out(
+                ThinkingPart(text="t1", signature="s1"),
+                ThinkingPart(text="t2", signature="s2"),
+                ImagePart(url="https://x/1.png"),
+                ImagePart(url="https://x/2.png"),
+                CitationPart(citation=Citation(url="a")),
+                CitationPart(citation=Citation(url="b")),
+                ToolResultPart(result=ToolResult(tool_call_id="c1", content="sunny")),
+                ToolResultPart(result=ToolResult(tool_call_id="c2", content="rain")),
+                RefusalPart(text="no."),
+                RefusalPart(text="still no."),
+                TextPart(text="one"),
+                TextPart(text="two"),
+                finish_reason="stop",
+            )
+        ]
+    )
+
+
+def test_complete_parts_of_one_kind_stay_apart_when_merged():
+    r = _many_kinds()
+    assert LMResponse.from_chunks([r]) == r
+    assert len(LMResponse.from_chunks([r]).outputs[0].parts) == 12
+    assert LMResponse.from_chunks([r]).outputs[0].parts[1].signature == "s2"
+
+
+def test_a_complete_response_extended_by_another_gets_its_parts_after_its_own():
+    a = LMResponse(outputs=[out(TextPart(text="Hello ", part_index=0), ThinkingPart(text="t", part_index=1))])
+    b = LMResponse(outputs=[out(TextPart(text="world", part_index=0), ThinkingPart(text="u", part_index=1))])
+    a.extend(b)
+    assert [(p.type, p.part_index) for p in a.outputs[0].parts] == [
+        ("text", 0), ("thinking", 1), ("text", 2), ("thinking", 3),
+    ]
+    assert (a.outputs[0].text, a.outputs[0].reasoning) == ("Hello world", "tu")
+    assert b.outputs[0].parts[0].part_index == 0  # the chunk is not changed
+    twice = _many_kinds()
+    twice.extend(_many_kinds())
+    assert twice.outputs[0].parts == _many_kinds().outputs[0].parts * 2
+
+
+def test_tool_calls_without_ids_stay_apart():
+    # Gemini sends parallel calls whole, without ids, in a delta stream.
+    paris = ToolCallPart(name="weather", arguments={"city": "Paris"})
+    london = ToolCallPart(name="weather", arguments={"city": "London"})
+    clock = ToolCallPart(name="time", arguments={"zone": "CET"})
+    r = LMResponse.from_chunks([chunk(out(paris)), chunk(out(london, clock)), chunk(out(finish_reason="tool_call"))])
+    assert [(c.name, c.arguments) for c in r.outputs[0].tool_calls] == [
+        ("weather", {"city": "Paris"}), ("weather", {"city": "London"}), ("time", {"zone": "CET"}),
+    ]
+    # A call that starts with a name starts a new part, even with raw text.
+    r = merged(
+        chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1}'))),
+        chunk(out(ToolCallPart(name="g", arguments_raw='{"b": 2}'))),
+        chunk(out(finish_reason="tool_call")),
+    )
+    assert [(c.name, c.arguments) for c in r.outputs[0].tool_calls] == [("f", {"a": 1}), ("g", {"b": 2})]
+
+
+def test_arguments_given_empty_at_the_start_are_replaced_by_the_streamed_text():
+    # Anthropic: content_block_start carries input {}, then input_json_delta fragments.
+    r = LMResponse.from_chunks(
+        [
+            chunk(out(ToolCallPart(id="toolu_1", name="weather", arguments={}, part_index=0))),
+            chunk(out(ToolCallPart(arguments_raw='{"city": ', part_index=0))),
+            chunk(out(ToolCallPart(arguments_raw='"Paris"}', part_index=0))),
+            chunk(out(finish_reason="tool_call")),
+        ]
+    )
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == ({"city": "Paris"}, None)
+    # {} after text says nothing either; non-empty parsed arguments and more text cannot agree.
+    r = merged(chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1}', part_index=0))))
+    r.extend(chunk(out(ToolCallPart(arguments={}, part_index=0), finish_reason="stop")))
+    assert r.outputs[0].parts[0].arguments == {"a": 1}
+    given = merged(chunk(out(ToolCallPart(name="f", arguments={"a": 1}, part_index=0))))
+    before = state(given)
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.parts\[0\]\.arguments_raw: argument text"):
+        given.extend(chunk(out(ToolCallPart(arguments_raw="2}", part_index=0))))
+    assert state(given) == before
+
+
+def _issue_stream() -> list[LMResponse]:
+    return [
+        chunk(out(ToolCallPart(name="f", part_index=0))),
+        chunk(out(ToolCallPart(id="call_0"))),
+        chunk(out(ToolCallPart(arguments_raw="{", part_index=0))),
+        chunk(out(ToolCallPart(id="call_0", arguments_raw='"a": 1}'))),
+    ]
+
+
+def _groupings(items: list) -> list:
+    """Every way to merge a sequence by a binary tree (each grouping of its chunks)."""
+    if len(items) == 1:
+        return [lambda: copy.deepcopy(items[0])]
+    ways = []
+    for cut in range(1, len(items)):
+        for left in _groupings(items[:cut]):
+            for right in _groupings(items[cut:]):
+                ways.append(lambda left=left, right=right: left().extend(right()))
+    return ways
+
+
+def test_every_grouping_of_a_stream_gives_the_same_result():
+    results = [complete(way()) for way in _groupings(_issue_stream())]
+    assert len(results) == 5
+    for r in results:
+        call = r.outputs[0].parts[0]
+        assert (call.id, call.name, call.arguments, call.arguments_raw) == ("call_0", "f", {"a": 1}, None)
+        assert r == results[0]
+
+
+def test_content_after_a_finish_reason_is_merged_consistently_or_refused_when_strict():
+    start = chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1', part_index=0), finish_reason="tool_call"))
+    late = chunk(out(ToolCallPart(arguments_raw="}", part_index=0)))
+    r = merged(start, late)
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == ({"a": 1}, '{"a": 1}')  # completed again: agree
+    assert LMResponse.from_chunks([start, late]).outputs[0].parts[0].arguments == {"a": 1}
+    strict = merged(start)
+    before = state(strict)
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.parts: content after the output's finish reason"):
+        strict.extend(late, strict=True)
+    assert state(strict) == before
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.token_ids: content after"):
+        LMResponse.from_chunks([start, chunk(out(token_ids=[1]))], strict=True)
+    # Usage, provider_data and metadata after the finish are normal, strict or not.
+    usage = chunk(usage=LMUsage(output_tokens=3), metadata={"k": 1}, provider_data={"p": 2})
+    done = LMResponse.from_chunks([start, chunk(out(provider_data={"x": 1}, finish_reason="tool_call")), usage],
+                                  strict=True)
+    assert (done.usage.output_tokens, done.metadata, done.outputs[0].provider_data) == (3, {"k": 1}, {"x": 1})
+    o = out(TextPart(text="a"), finish_reason="stop")
+    with pytest.raises(MergeError, match=r"^parts: content after"):
+        o.extend(out(TextPart(text="b")), strict=True)
+
+
+def test_a_call_that_fails_before_any_output_is_a_valid_response():
+    from jsonschema import Draft201909Validator
+
+    r = LMResponse.from_chunks([chunk(id="msg_1", model="m"), chunk(error=LMError(message="overloaded"))])
+    assert (r.id, r.outputs, r.error.message) == ("msg_1", None, "overloaded")
+    data = r.model_dump(mode="json", exclude_none=True)
+    assert LMResponse.model_validate(data) == r
+    published = json.loads((ROOT / "generated" / "jsonschema" / "lmcontract.schema.json").read_text())
+    Draft201909Validator(published).validate(data)
+    with pytest.raises(ValueError, match="outputs"):
+        LMResponse.model_validate({"id": "x"})  # no error: still needs an output
+    assert not Draft201909Validator(published).is_valid({"id": "x"})
+
+
+def test_concurrent_extends_on_one_response_lose_nothing():
+    r = LMResponse(chunk_mode="delta")
+    n, threads = 1000, 4
+    rows = torch.ones(1, 8)
+    barrier = threading.Barrier(threads)
+
+    def work(k: int) -> None:
+        barrier.wait()
+        for _ in range(n):
+            r.extend(chunk(out(TextPart(text="x"), token_ids=[k], logits=rows)))
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    o = r.outputs[0]
+    assert len(o.token_ids) == n * threads
+    assert o.logits.shape == (n * threads, 8) and bool(o.logits.eq(1).all())
+    assert o.text == "x" * (n * threads)
+
+
+# --- the three rules that had no test failing when they broke -----------------------------------
+
+
+def test_provider_data_and_metadata_merge_key_by_key_everywhere():
+    r = merged(
+        chunk(out(TextPart(text="a", part_index=0, provider_data={"p1": 1}), provider_data={"o1": 1}),
+              provider_data={"r1": 1, "same": "old"}, metadata={"m1": 1}),
+        chunk(out(TextPart(text="b", part_index=0, provider_data={"p2": 2}), provider_data={"o2": 2}),
+              provider_data={"r2": 2, "same": "new"}, metadata={"m2": 2}),
+    )
+    assert r.provider_data == {"r1": 1, "same": "new", "r2": 2}
+    assert r.metadata == {"m1": 1, "m2": 2}
+    assert r.outputs[0].provider_data == {"o1": 1, "o2": 2}
+    assert r.outputs[0].parts[0].provider_data == {"p1": 1, "p2": 2}
+    r.extend(chunk(metadata=["not", "an", "object"]))
+    assert r.metadata == ["not", "an", "object"]  # anything but two objects replaces
+
+
+def test_truncated_stays_true_once_true():
+    r = merged(chunk(out(TextPart(text="a"), truncated=True)), chunk(out(truncated=False)), chunk(out()))
+    assert r.outputs[0].truncated is True
+    o = out(TextPart(text="a"))
+    o.extend(out(truncated=False))
+    assert o.truncated is False
+
+
+def test_a_cumulative_tensor_after_delta_tensors_replaces_them_in_from_chunks():
+    first, second, snapshot = torch.randn(2, 3), torch.randn(1, 3), torch.randn(4, 3)
+    r = LMResponse.from_chunks(
+        [
+            chunk(out(TextPart(text="a"), logits=first)),
+            chunk(out(logits=second)),
+            chunk(out(logits=snapshot), mode="cumulative"),
+            chunk(out(logits=second)),
+        ]
+    )
+    assert torch.equal(r.outputs[0].logits, torch.cat([snapshot, second]))

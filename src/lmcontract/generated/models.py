@@ -61,39 +61,39 @@ AnyLMPart = Annotated[Union["TextPart", "ThinkingPart", "ToolCallPart", "ToolRes
 
 class FinishReason(str, Enum):
     """
-    Why an output stopped, unified across providers. The provider's own string is kept beside it in provider_finish_reason; an unknown provider value maps to other, never to stop.
+    Why an output stopped, unified across providers. The provider's own string is kept beside it in provider_finish_reason; an unknown provider value maps to other, never to stop. Each value lists, per provider, the provider values that map to it: an annotation named after the provider (one of providers below) holding a comma-separated list. The runtime table (unify_finish_reason) and the docs table are generated from them; truncates marks the values that cut an output short.
     """
     stop = "stop"
     """
-    The model ended its turn naturally or produced a requested stop sequence (OpenAI stop, Anthropic end_turn and stop_sequence, Gemini STOP, vLLM and LMDeploy stop). OpenTelemetry GenAI equivalent stop.
+    The model ended its turn naturally or produced a requested stop sequence.
     """
     length = "length"
     """
-    Generation hit a token limit: the requested maximum or the context window (OpenAI length, Anthropic max_tokens and model_context_window_exceeded, Gemini MAX_TOKENS, vLLM and LMDeploy length). The output is truncated. OpenTelemetry GenAI equivalent length.
+    Generation hit a token limit: the requested maximum or the context window. The output is truncated.
     """
     tool_call = "tool_call"
     """
-    The model stopped to call one or more tools (OpenAI tool_calls and function_call, Anthropic tool_use, Gemini STOP with a function call). OpenTelemetry GenAI equivalent tool_call.
+    The model stopped to call one or more tools. Gemini says STOP for this too; its STOP means tool_call when the candidate holds a function call (gemini_with_tool_call).
     """
     content_filter = "content_filter"
     """
-    A safety or policy filter stopped or withheld the output (OpenAI content_filter, Anthropic refusal, Gemini SAFETY, RECITATION, BLOCKLIST, PROHIBITED_CONTENT, SPII). OpenTelemetry GenAI equivalent content_filter.
+    A safety or policy filter stopped or withheld the output.
     """
     error = "error"
     """
-    Generation failed with an error (LMDeploy error, Gemini MALFORMED_FUNCTION_CALL, a stream that carried an error). OpenTelemetry GenAI equivalent error.
+    Generation failed with an error, or the stream carried an error.
     """
     aborted = "aborted"
     """
-    The caller or the engine cancelled generation before it finished (LMDeploy abort, vLLM abort). The output is truncated. No OpenTelemetry GenAI equivalent; exported there as the raw string.
+    The caller or the engine cancelled generation before it finished. The output is truncated. No OpenTelemetry GenAI equivalent; exported there as the raw string.
     """
     paused = "paused"
     """
-    The provider paused a long-running turn that the caller may resume (Anthropic pause_turn). The output is truncated. No OpenTelemetry GenAI equivalent.
+    The provider paused a long-running turn that the caller may resume. The output is truncated. No OpenTelemetry GenAI equivalent.
     """
     other = "other"
     """
-    Any provider value without a unified equivalent (Gemini OTHER, LANGUAGE, an unknown or future string). The raw value stays in provider_finish_reason. No OpenTelemetry GenAI equivalent; exported there as the raw string.
+    Any provider value without a unified equivalent, including an unknown or future string. The raw value stays in provider_finish_reason. No OpenTelemetry GenAI equivalent; exported there as the raw string.
     """
 
 
@@ -134,6 +134,52 @@ class ChunkMode(str, Enum):
     cumulative = "cumulative"
     """
     The chunk repeats everything generated so far (vLLM's cumulative output kind): when merged it replaces what was there, it is never appended.
+    """
+
+
+class MergePolicy(str, Enum):
+    """
+    How a slot merges when a stream chunk is merged into a response (LMResponse.extend, from_chunks). Every slot names its policy in an annotation, merge, and codegen turns the annotations into the table the merge code reads. A cumulative chunk replaces what it carries whatever the policy. What no policy can say (pairing parts, completing tool calls, spreading an error, tensor growth, undoing a failed merge) is code, in lmcontract.lib.merge.
+    """
+    append = "append"
+    """
+    A delta's value is appended: text to text, list items after list items, tensor rows after tensor rows (along the sequence dimension).
+    """
+    replace = "replace"
+    """
+    The chunk's value, when it has one, replaces the receiver's as a whole (objects are not merged inside); a null never erases.
+    """
+    first_wins = "first_wins"
+    """
+    The first non-null value stays; later values are ignored.
+    """
+    last_non_null = "last_non_null"
+    """
+    The last non-null value wins; a null never erases one.
+    """
+    stays_true = "stays_true"
+    """
+    Once true it stays true; a later false or null does not reset it.
+    """
+    merge_keys = "merge_keys"
+    """
+    Two JSON objects are merged key by key, the chunk's keys winning; any other value replaces.
+    """
+    merge_fields = "merge_fields"
+    """
+    The nested object is merged field by field: each field the chunk reports replaces the receiver's, a field it does not report is kept; counts are never summed.
+    """
+    key = "key"
+    """
+    Identifies what the chunk continues (an output's index, a part's type, part_index, a tool call's id and name): taken when the receiver lacks it, and a different value is a clash (MergeError).
+    """
+    pair = "pair"
+    """
+    A list whose items pair up by their key slots (outputs by index; parts by id, part_index or the open part of their kind) and merge item by item; an item that pairs with nothing is added.
+    """
+    kept = "kept"
+    """
+    Never changed by a merge: the receiver keeps its own value (a chunk's chunk_mode only says how that chunk merges).
     """
 
 

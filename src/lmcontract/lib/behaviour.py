@@ -14,10 +14,11 @@ from typing import Any
 from pydantic import BaseModel, SerializationInfo, SerializerFunctionWrapHandler, model_serializer, model_validator
 from typing_extensions import Self
 
+from lmcontract.generated.merge_policy import TENSOR_SLOTS
 from lmcontract.lib import merge, rules, tensors
 from lmcontract.lib.base import ContractModel
 
-_TENSOR_FIELDS = ("logits", "scores", "last_hidden_state")
+_TENSOR_FIELDS = tuple(TENSOR_SLOTS["LMOutput"])
 
 
 class ResponseBehaviour(ContractModel):
@@ -28,28 +29,31 @@ class ResponseBehaviour(ContractModel):
         rules.check_response(self)
         return self
 
-    def extend(self, other: Self) -> Self:
+    def extend(self, other: Self, *, strict: bool = False) -> Self:
         """Merge the stream chunk ``other`` into this response, in place, and return self.
 
         ``other.chunk_mode`` decides how: ``"cumulative"`` replaces what it carries,
-        ``"delta"`` appends it, and no chunk_mode (a complete response) appends like a delta.
-        Outputs pair up by ``index``. ``other`` is never changed and shares nothing mutable
-        with the result. On a clash (two kinds of part at one part_index, tensors of another
-        dtype or width, token ids and logprobs that would not align) it raises
-        ``lmcontract.MergeError`` and leaves this response exactly as it was. The full rules
-        are in ``lmcontract.lib.merge``.
+        ``"delta"`` appends it, and no chunk_mode (a complete response, a later turn) is
+        appended after this response's parts. Outputs pair up by ``index``; parts pair up only
+        by evidence (an id, a part_index, a fragment continuing the open part of its kind).
+        ``other`` is never changed and shares nothing mutable with the result. On a clash (two
+        kinds of part at one part_index, tensors of another dtype or width, token ids and
+        logprobs that would not align) it raises ``lmcontract.MergeError`` and leaves this
+        response exactly as it was; with ``strict=True``, content for an output that already
+        has a finish reason is such a clash too. Thread-safe: concurrent calls are serialised.
+        The full rules are in ``lmcontract.lib.merge``.
         """
-        return merge.merge_response(self, other)
+        return merge.merge_response(self, other, strict=strict)
 
     @classmethod
-    def from_chunks(cls, chunks: Iterable[Self]) -> Self:
+    def from_chunks(cls, chunks: Iterable[Self], *, strict: bool = False) -> Self:
         """One complete response from a whole stream of chunks, merged in order.
 
         The result is finalized (tool-call arguments parsed, tensors compacted) and has no
         chunk_mode. Raises ``lmcontract.MergeError`` for an empty stream, a clash, or a stream
-        that does not add up to a complete response.
+        that does not add up to a complete response; ``strict`` as for ``extend``.
         """
-        return merge.from_chunks(cls, chunks)
+        return merge.from_chunks(cls, chunks, strict=strict)
 
     def finalize(self) -> Self:
         """Mark the stream complete: parse every tool call's buffered arguments and drop the
@@ -66,7 +70,7 @@ class OutputBehaviour(ContractModel):
         rules.check_output(self)
         return self
 
-    def extend(self, other: Self, *, mode: str | None = "delta") -> Self:
+    def extend(self, other: Self, *, mode: str | None = "delta", strict: bool = False) -> Self:
         """Merge the output chunk ``other`` (same ``index``) into this output, in place.
 
         An output has no chunk_mode of its own, so ``mode`` says what ``other`` is:
@@ -74,7 +78,7 @@ class OutputBehaviour(ContractModel):
         Raises ``lmcontract.MergeError`` and leaves this output as it was on a clash.
         Returns self.
         """
-        return merge.merge_output(self, other, mode)
+        return merge.merge_output(self, other, mode, strict=strict)
 
     def finalize(self) -> Self:
         """Mark this output complete (see ``LMResponse.finalize``). Returns self."""

@@ -1,6 +1,7 @@
 """From a provider's own finish reason to the contract's unified one, losing nothing.
 
-The table is the one the docs page "Finish reasons" shows (a test keeps them equal). A value
+The tables are generated from the schema (each FinishReason value lists the provider values
+that map to it), like the table the docs show. A value
 a provider table does not list maps to ``other``, never to ``stop``: an unknown value may be a
 safety block or a failure, and calling it a normal stop would hide it. The raw value is always
 returned beside the unified one, for ``provider_finish_reason``.
@@ -10,52 +11,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from lmcontract.generated import finish_reasons as _table
+
 OTHER = "other"
 
-# provider -> {raw value: unified value}. Gemini's STOP depends on the candidate (see below).
-PROVIDER_FINISH_REASONS: dict[str, dict[str, str]] = {
-    "openai": {
-        "stop": "stop",
-        "length": "length",
-        "tool_calls": "tool_call",
-        "function_call": "tool_call",
-        "content_filter": "content_filter",
-    },
-    "anthropic": {
-        "end_turn": "stop",
-        "stop_sequence": "stop",
-        "max_tokens": "length",
-        "model_context_window_exceeded": "length",
-        "tool_use": "tool_call",
-        "refusal": "content_filter",
-        "pause_turn": "paused",
-    },
-    "gemini": {
-        "STOP": "stop",
-        "MAX_TOKENS": "length",
-        "SAFETY": "content_filter",
-        "RECITATION": "content_filter",
-        "BLOCKLIST": "content_filter",
-        "PROHIBITED_CONTENT": "content_filter",
-        "SPII": "content_filter",
-        "MALFORMED_FUNCTION_CALL": "error",
-        "OTHER": OTHER,
-        "LANGUAGE": OTHER,
-        "FINISH_REASON_UNSPECIFIED": OTHER,
-    },
-    "vllm": {"stop": "stop", "length": "length", "tool_calls": "tool_call", "abort": "aborted"},
-    "lmdeploy": {"stop": "stop", "length": "length", "error": "error", "abort": "aborted"},
-    "opentelemetry": {
-        "stop": "stop",
-        "length": "length",
-        "tool_call": "tool_call",
-        "content_filter": "content_filter",
-        "error": "error",
-    },
-}
-
+# provider -> {raw value: unified value}, generated from the schema's FinishReason annotations.
+PROVIDER_FINISH_REASONS: dict[str, dict[str, str]] = _table.PROVIDER_FINISH_REASONS
+# provider -> {raw value: unified value} when the output holds a tool call (Gemini's STOP).
+WITH_TOOL_CALL: dict[str, dict[str, str]] = _table.WITH_TOOL_CALL
 # The unified values that mean the output was cut short rather than ended by the model.
-TRUNCATING = frozenset({"length", "aborted", "paused"})
+TRUNCATING = frozenset(_table.TRUNCATING)
 
 
 class FinishReasons(NamedTuple):
@@ -82,6 +47,6 @@ def unify_finish_reason(provider: str, raw: str | None, *, has_tool_call: bool =
     if raw is None:
         return FinishReasons(None, None, False)
     unified = table.get(raw, OTHER)
-    if unified == "stop" and has_tool_call and provider.lower() == "gemini":
-        unified = "tool_call"
+    if has_tool_call:
+        unified = WITH_TOOL_CALL.get(provider.lower(), {}).get(raw, unified)
     return FinishReasons(unified, raw, unified in TRUNCATING)

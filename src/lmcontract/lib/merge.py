@@ -5,46 +5,52 @@ methods only call into this module. It never imports the generated models (they 
 through ``lmcontract.lib.behaviour``) and never imports torch: a tensor reaching it means torch
 is already loaded.
 
-How a chunk merges (the rules of "Merging a stream" in the design notes):
+**What is data.** How each field merges is declared in the schema, as each slot's ``merge``
+annotation (``append``, ``replace``, ``first_wins``, ``last_non_null``, ``stays_true``,
+``merge_keys``, ``merge_fields``, ``key``, ``pair``, ``kept``: the schema enum MergePolicy), and
+read here from the generated table ``lmcontract.generated.merge_policy``. A field added to the
+schema with its annotation merges without a change here, on every class and every kind of part.
 
-- ``chunk_mode`` on the chunk decides: ``delta`` appends, ``cumulative`` replaces. A chunk with
-  no chunk_mode is a complete response and merges like a delta (as LMDeploy's
-  ``Response.extend`` appends one complete response to another). The receiver's own
-  chunk_mode is never changed by ``extend``; ``from_chunks`` clears it on the finished result.
+**What is code** (no annotation can say it):
+
+- ``chunk_mode`` on the chunk decides: ``delta`` appends, ``cumulative`` replaces what it
+  carries. A chunk with no chunk_mode is a complete response: merged into another it is a later
+  turn appended after it, as LMDeploy's ``Response.extend`` appends one response to another.
+  The receiver's own chunk_mode is never changed by ``extend``; ``from_chunks`` clears it.
 - Outputs pair up by ``index``; an output the receiver lacks is added, in index order.
-- Delta parts pair up by key: a tool call's ``id``, else ``part_index``, else the open part
-  (the receiver's last part) when it is of the same kind; anything else starts a new part.
-  A new part with a ``part_index`` lands before the first part with a greater one, so parts
-  arriving out of order end up in order. Appended: text of text, thinking and refusal parts,
-  a tool call's ``arguments_raw``, a text part's citations. Every other field of a part is
-  replaced by the chunk's value when the chunk has one. A cumulative output's parts replace
-  the receiver's parts as a whole (a snapshot has every part so far).
-- Tool calls: argument fragments are appended to ``arguments_raw`` and parsed once, when the
-  call completes: when its output gets a finish reason (or an error), or at ``finalize()``
-  (which ``from_chunks`` calls). A parse that gives a JSON object moves it to ``arguments``
-  and clears the raw text; otherwise the raw text stays and ``arguments`` stays None. An
-  empty (or all-blank) buffer means ``{}``. Only calls whose name has arrived are completed:
-  the first fragment of a call carries its name, later ones may leave it out (or empty), so a run of
-  chunks holding only the tail of a call never parses that tail as if it were the whole.
-  A chunk that carries parsed ``arguments`` and no raw text replaces both.
-- ``token_ids`` and ``logprobs`` are appended (replaced when cumulative) and must stay aligned;
-  tensors are appended along the sequence dimension through a growth buffer
-  (``lmcontract.lib.tensors.append_rows``), or replaced when cumulative; their dtype, device
-  and trailing dimensions must match. ``from_chunks`` defers the appends to one ``torch.cat``.
-- ``finish_reason``, ``provider_finish_reason``, ``stop_sequence``, ``stop_token_id``,
-  ``cumulative_logprob`` (a running total), ``cost``, ``cache_hit``,
-  ``error`` and part fields such as a thinking ``signature``: the last non-null value wins and
-  a null never erases. One exception: ``error`` as a finish reason is final, a later
-  ``stop`` does not hide a failure. ``truncated`` once true stays true.
-- Usage is replaced field by field with each reported value, never summed; a field a chunk
-  does not report is kept.
-- Identity (``id``, ``model``, ``created``, ``provider``) comes from the first chunk that has it.
-  So do the prompt's ``prompt_token_ids`` and ``prompt_logprobs``, which every chunk may repeat.
-- ``provider_data`` and ``metadata``: two JSON objects are merged key by key (the chunk's keys
-  win); any other value replaces.
-- An ``error`` on a response chunk ends the whole call: every output of the receiver gets
-  finish reason ``error`` (and its tool calls are completed). An ``error`` on an output chunk
-  does the same for that output only.
+- **Parts pair up by evidence only.** A delta part continues an earlier part only when
+  something says so: the same ``id`` (same kind), the same ``part_index``, or, for a part that
+  carries neither, being a fragment that continues the *open* part of its kind (the part the
+  last merged fragment went to). A part that arrives whole starts a new part unless a key pairs
+  it: every part of a complete response (its ``part_index``, if any, is shifted past the
+  receiver's parts, so ``a.extend(b)`` gives a's parts then b's); a kind that has nothing to
+  append (image, citation, tool result, ...); a tool call that carries a ``name`` (the first
+  fragment of a call) or parsed ``arguments``. A nameless fragment whose ``id`` is new continues
+  the open call when that call has no id yet (OpenAI and Anthropic send the id once). A new part
+  with a ``part_index`` lands before the first part with a greater one. The open part is kept
+  with the output (outside its fields), so a merged receiver used as a chunk still knows it,
+  which keeps every grouping of a stream giving the same result.
+- **Tool-call arguments.** Text fragments are appended to ``arguments_raw``; a call is
+  completed (its text parsed into ``arguments``) when its output has a finish reason (or an
+  error) and again if more text arrives after it, and at ``finalize()``. While not finalized the
+  text stays beside the parsed object it gave; ``finalize()`` clears it. Text that does not
+  parse as a JSON object stays raw with ``arguments`` None; an empty buffer means ``{}``. Only
+  calls whose name has arrived are completed. Parsed ``arguments`` in a chunk are the whole call
+  and replace buffered text, except ``{}`` which says nothing (Anthropic's ``input: {}`` at the
+  start of a call, before its text). Text for a call whose arguments were given parsed (and
+  non-empty) cannot be reconciled: MergeError.
+- ``token_ids`` and ``logprobs`` stay aligned; tensors grow along the sequence dimension through
+  a growth buffer (``lmcontract.lib.tensors.append_rows``), and ``from_chunks`` defers the
+  appends to one ``torch.cat``; dtype, device and trailing dimensions must match.
+- ``error`` as a finish reason is final: a later ``stop`` does not hide a failure. An ``error``
+  on a response chunk ends every output of the receiver; on an output chunk, that output.
+- **After a finish reason**, usage, ``provider_data``, ``metadata``, a repeated finish reason and
+  an error merge as usual. Content (parts, token ids, logprobs, tensors) that arrives after it is
+  merged too, by default, and the output's tool calls are completed again, so no part is left
+  half-parsed; with ``strict=True`` it is refused with a MergeError naming the output and field.
+
+**Concurrency.** Merges are serialised by one process-wide re-entrant lock: two threads that
+extend one response at once run one after the other and nothing is lost.
 
 The chunk is never changed, and the receiver never shares a mutable list, dict, model or
 tensor storage with it: whatever is adopted is copied.
@@ -59,20 +65,22 @@ Speed: values written here are valid by construction, so they go straight into t
 resizes a string it holds the only reference to, so ``s += delta`` on a string taken out of
 the ``__dict__`` is amortised constant time, where rebuilding it would be quadratic. A chunk's
 ``__pydantic_fields_set__`` tells which fields it carries (a field it does not name holds its
-default), so a typical delta skips every rule but the one for its parts. Field paths for
-error messages are built only when an error is raised.
+default), so a merge visits only those. Field paths for error messages are built only when an
+error is raised.
 """
 
 from __future__ import annotations
 
 import copy
 import sys
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from lmcontract.generated.merge_policy import POLICIES, TENSOR_SLOTS
 from lmcontract.lib import jsontext, rules, tensors
 
 CUMULATIVE = "cumulative"
@@ -80,23 +88,26 @@ DELTA = "delta"
 MODES = (DELTA, CUMULATIVE)
 ERROR = "error"
 
-_IDENTITY = ("id", "model", "created", "provider")
-# Prompt-side data is the same in every chunk of a stream (vLLM repeats it): the first wins.
-_PROMPT = ("prompt_token_ids", "prompt_logprobs")
-_RESPONSE_LAST_WINS = ("cost", "cache_hit")
-_OUTPUT_LAST_WINS = ("provider_finish_reason", "stop_sequence", "stop_token_id", "cumulative_logprob")
-_OBJECT_MERGED = ("provider_data", "metadata")
-_TENSORS = ("logits", "scores", "last_hidden_state")
+# Merge policies (schema enum MergePolicy).
+APPEND, REPLACE, FIRST_WINS, LAST_NON_NULL = "append", "replace", "first_wins", "last_non_null"
+STAYS_TRUE, MERGE_KEYS, MERGE_FIELDS, KEY, PAIR, KEPT = (
+    "stays_true", "merge_keys", "merge_fields", "key", "pair", "kept",
+)
+
+_TENSORS = tuple(TENSOR_SLOTS.get("LMOutput", ()))
 # A chunk naming no field beyond these needs only its outputs (parts) merged.
 _RESPONSE_ONLY_OUTPUTS = frozenset({"chunk_mode", "outputs"})
 _OUTPUT_ONLY_PARTS = frozenset({"index", "parts"})
-
-# Per part kind, the string field that a delta appends to rather than replaces.
-_APPENDED_TEXT = {"text": "text", "thinking": "text", "refusal": "text", "tool_call": "arguments_raw"}
-# Part fields merged by their own rule rather than "last non-null wins".
-_PART_SPECIAL = frozenset({"type", "part_index", "id", "name", "citations", *_OBJECT_MERGED})
+# Output fields merged by code after the policy-driven ones (order matters: finish last).
+_OUTPUT_BY_CODE = frozenset({"index", "parts", "finish_reason", "error", "token_ids", "logprobs", *_TENSORS})
+# Part fields with a rule of their own (pairing keys, tool-call arguments).
+_PART_BY_CODE = frozenset({"type", "part_index", "id", "name", "arguments", "arguments_raw"})
+_OPEN = "open_part"
 
 _MISSING = object()
+# Serialises every merge (see "Concurrency" above); re-entrant because finalizing and merging
+# call each other.
+_LOCK = threading.RLock()
 
 
 class MergeError(ValueError):
@@ -136,6 +147,41 @@ def _path(*segments: Any) -> str:
     return out
 
 
+def _output_path(at: int | None, *rest: Any) -> str:
+    return _path(*(("outputs", at) if at is not None else ()), *rest)
+
+
+def _part_path(where: tuple, field: str) -> str:
+    return _output_path(where[0], "parts", where[1], field)
+
+
+# --- the policy table -------------------------------------------------------------------------
+
+_PLANS: dict[type, dict[str, str]] = {}
+
+
+def _plan(cls: type) -> dict[str, str]:
+    """Field name -> merge policy for a generated class, from the schema's table."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        table = POLICIES.get(cls.__name__)
+        if table is None:
+            raise TypeError(f"{cls.__name__} has no merge policies (schema/lmcontract.yaml merge annotations)")
+        plan = _PLANS[cls] = {name: table[name] for name in cls.model_fields}
+    return plan
+
+
+_FRAGMENTS: dict[type, bool] = {}
+
+
+def _is_fragment_kind(cls: type) -> bool:
+    """True when a part of this kind arrives in fragments (it has a field that is appended)."""
+    found = _FRAGMENTS.get(cls)
+    if found is None:
+        found = _FRAGMENTS[cls] = APPEND in _plan(cls).values()
+    return found
+
+
 # --- writing without re-validation, with an undo journal ---------------------------------
 
 
@@ -143,18 +189,22 @@ class Journal(list):
     """The undo entries ``(function, *args)`` of one merge, applied in reverse on failure.
 
     Inside ``from_chunks`` it also carries ``deferred``: the tensor pieces whose concatenation
-    waits for the end of the stream (one ``torch.cat`` instead of a growing buffer).
+    waits for the end of the stream (one ``torch.cat`` instead of a growing buffer), and
+    ``strict``: whether content after a finish reason is refused.
     """
 
-    # A class default rather than an __init__: a Python-level __init__ would cost more than
-    # the rest of a small merge, and the instance dict is only made when from_chunks sets it.
+    # Class defaults rather than an __init__: a Python-level __init__ would cost more than
+    # the rest of a small merge, and the instance dict is only made when one is set.
     deferred: dict | None = None
+    strict: bool = False
 
 
-def _journal(deferred: dict | None = None) -> Journal:
+def _journal(deferred: dict | None = None, strict: bool = False) -> Journal:
     journal = Journal()
     if deferred is not None:
         journal.deferred = deferred
+    if strict:
+        journal.strict = True
     return journal
 
 
@@ -216,6 +266,34 @@ def _rollback(journal: Journal) -> None:
         entry[0](*entry[1:])
 
 
+# The open part of an output lives in its __pydantic_private__ (not a field: never dumped, never
+# compared), so that it travels with the output through copies and pickles.
+
+
+def _open_part(output: BaseModel) -> Any:
+    private = output.__pydantic_private__
+    found = None if private is None else private.get(_OPEN)
+    parts = output.__dict__["parts"]
+    if not parts:
+        return None
+    if found is None or parts[-1] is found:
+        return parts[-1]
+    for part in parts:
+        if part is found:
+            return part
+    return parts[-1]  # the open part was removed by hand: the last one is the best evidence
+
+
+def _set_open(output: BaseModel, part: Any, journal: Journal) -> None:
+    private = output.__pydantic_private__
+    if private is None:
+        object.__setattr__(output, "__pydantic_private__", {_OPEN: part})
+        journal.append((object.__setattr__, output, "__pydantic_private__", None))
+    elif private.get(_OPEN) is not part:
+        journal.append((private.__setitem__, _OPEN, private.get(_OPEN)))
+        private[_OPEN] = part
+
+
 # --- copying what is adopted from a chunk --------------------------------------------------
 
 _ATOMIC = (str, int, float, bool, type(None), datetime, bytes)
@@ -246,30 +324,88 @@ def _clone_model(model: BaseModel) -> BaseModel:
     object.__setattr__(new, "__dict__", {name: clone(v) for name, v in model.__dict__.items()})
     object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
     object.__setattr__(new, "__pydantic_extra__", copy.deepcopy(model.__pydantic_extra__))
-    object.__setattr__(new, "__pydantic_private__", copy.deepcopy(getattr(model, "__pydantic_private__", None)))
+    private = getattr(model, "__pydantic_private__", None)
+    if private is not None and _OPEN in private:
+        # The open part is one of the parts: point at the copy of it.
+        parts, private = model.__dict__["parts"] or [], dict(private)
+        positions = [i for i, part in enumerate(parts) if part is private[_OPEN]]
+        private[_OPEN] = new.__dict__["parts"][positions[0]] if positions else None
+    object.__setattr__(new, "__pydantic_private__", copy.deepcopy(private))
     return new
+
+
+# --- merging one model's fields by the policy table -----------------------------------------
+
+
+def _merge_field(obj: BaseModel, name: str, policy: str, value: Any, cumulative: bool, journal: Journal) -> None:
+    """Merge one non-null field of a chunk into ``obj`` by the field's merge policy."""
+    if policy == LAST_NON_NULL or policy == REPLACE:
+        write(obj, name, clone(value), journal)
+    elif policy == FIRST_WINS:
+        if obj.__dict__[name] is None:
+            write(obj, name, clone(value), journal)
+    elif policy == STAYS_TRUE:
+        if value and not obj.__dict__[name]:
+            write(obj, name, True, journal)
+    elif policy == MERGE_KEYS:
+        _merge_object(obj, name, value, journal)
+    elif policy == MERGE_FIELDS:
+        _merge_fields(obj, name, value, journal)
+    elif policy == APPEND:
+        if cumulative:
+            write(obj, name, clone(value), journal)
+        elif isinstance(value, str):
+            _append_text(obj, name, value, journal)
+        else:
+            _extend_list(obj, name, clone(value), journal)
+    # KEY, PAIR and KEPT fields are merged by the code that pairs (or not at all).
+
+
+def _merge_fields(target: BaseModel, name: str, value: BaseModel, journal: Journal) -> None:
+    """Merge a nested object field by field, each by its own policy (usage: never summed)."""
+    mine = target.__dict__[name]
+    if mine is None:
+        write(target, name, clone(value), journal)
+        return
+    plan = _plan(type(value))
+    vd = value.__dict__
+    for field in value.__pydantic_fields_set__:
+        if vd[field] is not None:
+            _merge_field(mine, field, plan[field], vd[field], False, journal)
+
+
+def _merge_object(target: BaseModel, name: str, value: Any, journal: Journal) -> None:
+    mine = target.__dict__[name]
+    if isinstance(mine, dict) and isinstance(value, dict):
+        write(target, name, {**mine, **clone(value)}, journal)
+    else:
+        write(target, name, clone(value), journal)
 
 
 # --- responses ------------------------------------------------------------------------------
 
 
-def merge_response(target: BaseModel, chunk: BaseModel, deferred: dict | None = None) -> BaseModel:
+def merge_response(
+    target: BaseModel, chunk: BaseModel, deferred: dict | None = None, *, strict: bool = False
+) -> BaseModel:
     """Merge an LMResponse chunk into ``target`` in place and return ``target``.
 
     The chunk's ``chunk_mode`` says how: ``cumulative`` replaces, ``delta`` appends, and none
-    (a complete response) appends like a delta. Raises MergeError, leaving ``target`` as it
-    was, when the chunk clashes with it. ``deferred`` is for ``from_chunks`` only.
+    (a complete response) is appended after the receiver's content. Raises MergeError, leaving
+    ``target`` as it was, when the chunk clashes with it (or, with ``strict``, when it carries
+    content for an output that has finished). ``deferred`` is for ``from_chunks`` only.
     """
     if type(chunk) is not type(target):
         _wrong_type(target, chunk)
-    if chunk is target:
-        chunk = clone(chunk)  # merging a response into itself appends a copy of it
-    journal = _journal(deferred)
-    try:
-        _merge_response(target, chunk, journal)
-    except BaseException:
-        _rollback(journal)
-        raise
+    with _LOCK:
+        if chunk is target:
+            chunk = clone(chunk)  # merging a response into itself appends a copy of it
+        journal = _journal(deferred, strict)
+        try:
+            _merge_response(target, chunk, journal)
+        except BaseException:
+            _rollback(journal)
+            raise
     return target
 
 
@@ -279,35 +415,23 @@ def _wrong_type(target: Any, chunk: Any) -> None:
 
 def _merge_response(target: BaseModel, chunk: BaseModel, journal: Journal) -> None:
     cd = chunk.__dict__
-    if not chunk.__pydantic_fields_set__ <= _RESPONSE_ONLY_OUTPUTS:
-        _merge_response_fields(target, cd, journal)
+    fields_set = chunk.__pydantic_fields_set__
+    mode = cd["chunk_mode"]
+    if not fields_set <= _RESPONSE_ONLY_OUTPUTS:
+        plan = _plan(type(target))
+        for name in fields_set:
+            value = cd[name]
+            if value is not None and name != "error":
+                _merge_field(target, name, plan[name], value, mode == CUMULATIVE, journal)
     if cd["outputs"]:
-        _merge_outputs(target, cd["outputs"], cd["chunk_mode"] == CUMULATIVE, journal)
+        _merge_outputs(target, cd["outputs"], mode, journal)
     if cd["error"] is not None:
         write(target, "error", clone(cd["error"]), journal)
         for output in target.__dict__["outputs"] or ():
             _finish(output, ERROR, journal)
 
 
-def _merge_response_fields(target: BaseModel, cd: dict, journal: Journal) -> None:
-    td = target.__dict__
-    for name in _IDENTITY:
-        if td[name] is None and cd[name] is not None:
-            write(target, name, cd[name], journal)  # str or datetime: immutable, safe to share
-    for name in _PROMPT:
-        if td[name] is None and cd[name] is not None:
-            write(target, name, clone(cd[name]), journal)
-    for name in _RESPONSE_LAST_WINS:
-        if cd[name] is not None:
-            write(target, name, cd[name], journal)
-    if cd["usage"] is not None:
-        _merge_usage(target, cd["usage"], journal)
-    for name in _OBJECT_MERGED:
-        if cd[name] is not None:
-            _merge_object(target, name, cd[name], journal)
-
-
-def _merge_outputs(target: BaseModel, outputs: list, cumulative: bool, journal: Journal) -> None:
+def _merge_outputs(target: BaseModel, outputs: list, mode: str | None, journal: Journal) -> None:
     mine = target.__dict__["outputs"]
     if mine is None:
         mine = []
@@ -322,7 +446,7 @@ def _merge_outputs(target: BaseModel, outputs: list, cumulative: bool, journal: 
             position = ~position
             # An empty output to merge into: the same rules then hold for a first chunk.
             _insert(mine, position, type(chunk_output).model_construct(index=index), journal)
-        _merge_output(mine[position], chunk_output, cumulative, journal, position)
+        _merge_output(mine[position], chunk_output, mode, journal, position)
 
 
 def _find_output(outputs: list, index: int) -> int:
@@ -340,7 +464,7 @@ def _find_output(outputs: list, index: int) -> int:
 # --- outputs ----------------------------------------------------------------------------------
 
 
-def merge_output(target: BaseModel, chunk: BaseModel, mode: str | None = DELTA) -> BaseModel:
+def merge_output(target: BaseModel, chunk: BaseModel, mode: str | None = DELTA, *, strict: bool = False) -> BaseModel:
     """Merge an LMOutput chunk into ``target`` in place and return ``target``.
 
     ``mode`` is ``"delta"`` (the default; None means the same) to append, or ``"cumulative"``
@@ -354,53 +478,70 @@ def merge_output(target: BaseModel, chunk: BaseModel, mode: str | None = DELTA) 
         raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
     if chunk.__dict__["index"] != target.__dict__["index"]:
         raise MergeError("index", "outputs pair up by index", target.__dict__["index"], chunk.__dict__["index"])
-    if chunk is target:
-        chunk = clone(chunk)
-    journal = _journal()
-    try:
-        _merge_output(target, chunk, mode == CUMULATIVE, journal, None)
-    except BaseException:
-        _rollback(journal)
-        raise
+    with _LOCK:
+        if chunk is target:
+            chunk = clone(chunk)
+        journal = _journal(strict=strict)
+        try:
+            _merge_output(target, chunk, mode, journal, None)
+        except BaseException:
+            _rollback(journal)
+            raise
     return target
 
 
-def _merge_output(target: BaseModel, chunk: BaseModel, cumulative: bool, journal: Journal, at: int | None) -> None:
+def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal: Journal, at: int | None) -> None:
     """Merge one output chunk; ``at`` is its position in the response, for error paths."""
     cd = chunk.__dict__
-    if cd["parts"] is not None:
-        if cumulative:
-            write(target, "parts", clone(cd["parts"]), journal)
-        else:
-            _merge_parts(target, cd["parts"], journal, at)
-    if chunk.__pydantic_fields_set__ <= _OUTPUT_ONLY_PARTS:
-        return
     td = target.__dict__
-    for name in _OUTPUT_LAST_WINS:
-        if cd[name] is not None:
-            write(target, name, cd[name], journal)
-    if cd["truncated"] and not td["truncated"]:
-        write(target, "truncated", True, journal)
+    cumulative = mode == CUMULATIVE
+    finished = td["finish_reason"] is not None
+    if finished and journal.strict and not cumulative:
+        _refuse_content_after_finish(td, cd, at)
+    parts = cd["parts"]
+    if parts is not None:
+        if cumulative:
+            write(target, "parts", clone(parts), journal)
+            if parts:
+                _set_open(target, _map_open(chunk, parts, target.__dict__["parts"]), journal)
+        elif parts:
+            _merge_parts(target, chunk, mode is None, journal, at)
+    fields_set = chunk.__pydantic_fields_set__
+    if fields_set <= _OUTPUT_ONLY_PARTS:
+        if finished and parts:
+            _complete_tool_calls(target, journal)  # content after the finish: complete it again
+        return
+    plan = _plan(type(target))
+    for name in fields_set:
+        if name not in _OUTPUT_BY_CODE:
+            value = cd[name]
+            if value is not None:
+                _merge_field(target, name, plan[name], value, cumulative, journal)
     if cd["token_ids"] is not None or cd["logprobs"] is not None:
         _merge_tokens(target, cd, cumulative, journal, at)
     for name in _TENSORS:
         if cd[name] is not None:
             _merge_tensor(target, name, cd[name], cumulative, journal, at)
-    if cd["usage"] is not None:
-        _merge_usage(target, cd["usage"], journal)
-    for name in _OBJECT_MERGED:
-        if cd[name] is not None:
-            _merge_object(target, name, cd[name], journal)
     finish = cd["finish_reason"]
     if cd["error"] is not None:
         write(target, "error", clone(cd["error"]), journal)
         finish = ERROR
     if finish is not None:
         _finish(target, finish, journal)
+    elif finished and parts:
+        _complete_tool_calls(target, journal)
 
 
-def _output_path(at: int | None, *rest: Any) -> str:
-    return _path(*(("outputs", at) if at is not None else ()), *rest)
+def _refuse_content_after_finish(td: dict, cd: dict, at: int | None) -> None:
+    for name in ("parts", "token_ids", "logprobs", *_TENSORS):
+        value = cd[name]
+        if value is not None and (len(value) if isinstance(value, list) else value.shape[0]):
+            raise MergeError(
+                _output_path(at, name),
+                "content after the output's finish reason (strict mode refuses it)",
+                td["finish_reason"],
+                value,
+            )
 
 
 def _finish(output: BaseModel, reason: str, journal: Journal) -> None:
@@ -511,47 +652,118 @@ def _concatenate_deferred(deferred: dict) -> None:
 # --- parts ------------------------------------------------------------------------------------
 
 
-def _merge_parts(target: BaseModel, parts: list, journal: Journal, at: int | None) -> None:
+def _merge_parts(target: BaseModel, chunk: BaseModel, complete: bool, journal: Journal, at: int | None) -> None:
+    """Merge a chunk output's parts into ``target``'s; ``complete`` when the chunk is a complete
+    response, whose parts are all new."""
     mine = target.__dict__["parts"]
     if mine is None:
         mine = []
         write(target, "parts", mine, journal)
+    parts = chunk.__dict__["parts"]
+    chunk_open = _open_part(chunk)
+    shift = len(mine)
+    now_open = None
     for part in parts:
-        pd = part.__dict__
-        if pd["part_index"] is None and pd.get("id") is None and mine and mine[-1].__dict__["type"] == pd["type"]:
-            position = len(mine) - 1  # the usual delta: it continues the open part
+        if complete:
+            new = clone(part)
+            index = new.__dict__["part_index"]
+            if index is not None and shift:
+                new.__dict__["part_index"] = index + shift
+            _insert(mine, len(mine), new, journal)
+            landed = new
         else:
-            position = _find_part(mine, part, at)
-        if position < 0:
-            _insert(mine, ~position, clone(part), journal)
-        else:
-            _merge_part(mine[position], part, journal, at, position)
+            position = _find_part(target, mine, part, at)
+            if position < 0:
+                landed = clone(part)
+                _insert(mine, ~position, landed, journal)
+            else:
+                landed = mine[position]
+                _merge_part(landed, part, journal, (at, position))
+        if part is chunk_open:
+            now_open = landed
+    _set_open(target, now_open, journal)
 
 
-def _find_part(parts: list, part: BaseModel, at: int | None) -> int:
+def _map_open(chunk: BaseModel, parts: list, copies: list) -> Any:
+    """The copy (in ``copies``) of the chunk's open part."""
+    found = _open_part(chunk)
+    for part, copied in zip(parts, copies, strict=True):
+        if part is found:
+            return copied
+    return copies[-1]
+
+
+def _find_part(target: BaseModel, parts: list, part: BaseModel, at: int | None) -> int:
     """Position of the part ``part`` continues, or ``~insertion_point`` for a new part."""
     pd = part.__dict__
+    kind = pd["type"]
     call_id = pd.get("id")
     index = pd["part_index"]
-    if call_id is None and index is None:
-        # The open part: the last one, when of the same kind.
-        if parts and parts[-1].__dict__["type"] == pd["type"]:
-            return len(parts) - 1
-        return ~len(parts)
+    open_part = _open_part(target)
+    if open_part is not None and (call_id is not None or index is not None):
+        od = open_part.__dict__
+        if (
+            od["type"] == kind
+            and (call_id is None or od.get("id") == call_id)
+            and (index is None or od["part_index"] == index)
+        ):
+            return _position(parts, open_part)  # the usual keyed delta: it continues the open part
+    position = -1
     if call_id is not None:
         for i in range(len(parts) - 1, -1, -1):
-            if parts[i].__dict__.get("id") == call_id:
-                return i
-    if index is not None:
+            have = parts[i].__dict__
+            if have.get("id") == call_id and have["type"] == kind:
+                position = i
+                break
+    if position < 0 and index is not None:
         position = _find_indexed(parts, index)
-        if position >= 0:
-            _check_kind(parts[position], part, (at, position))
+        if position < 0:
+            return position
+        _check_kind(parts[position], part, (at, position))
+    if position >= 0:
+        if _may_alias(parts, parts[position], pd):
+            return ~len(parts)
         return position
-    # An id seen for the first time, with no part_index: it continues an open call that has
-    # no id yet, else it starts a new one.
-    if parts and parts[-1].__dict__["type"] == pd["type"] and parts[-1].__dict__.get("id") is None:
-        return len(parts) - 1
-    return ~len(parts)
+    # No key pairs it: only a fragment continues the open part of its kind.
+    if not _is_fragment_kind(type(part)) or pd.get("name") or pd.get("arguments") is not None:
+        return ~len(parts)
+    if open_part is None or open_part.__dict__["type"] != kind:
+        return ~len(parts)
+    if call_id is not None and open_part.__dict__.get("id") is not None:
+        return ~len(parts)  # a new id, and the open call has its own
+    return _position(parts, open_part)
+
+
+def _position(parts: list, part: Any) -> int:
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] is part:
+            return i
+    raise AssertionError("the open part is one of the parts")  # _open_part guarantees it
+
+
+def _keys_agree(a: dict, b: dict) -> bool:
+    """True when nothing tells the two parts apart: same kind, no two different ids or indexes."""
+    if a["type"] != b["type"]:
+        return False
+    id_a, id_b = a.get("id"), b.get("id")
+    if id_a is not None and id_b is not None and id_a != id_b:
+        return False
+    index_a, index_b = a["part_index"], b["part_index"]
+    return index_a is None or index_b is None or index_a == index_b
+
+
+def _may_alias(parts: list, found: BaseModel, pd: dict) -> bool:
+    """True when another part could, in a stream merged before this one, turn out to be the
+    same part as ``found`` and the fragment: its text may then lie between theirs, so joining
+    the fragment to ``found`` here could put text out of order. The fragment then stays a part
+    of its own, and joins them when merged into that stream (every grouping, one result)."""
+    fd = found.__dict__
+    for other in parts:
+        if other is not found:
+            od = other.__dict__
+            if _keys_agree(od, pd) and _keys_agree(od, fd):
+                return True
+    return False
 
 
 def _find_indexed(parts: list, index: int) -> int:
@@ -570,59 +782,34 @@ def _find_indexed(parts: list, index: int) -> int:
 def _check_kind(mine: BaseModel, part: BaseModel, where: tuple) -> None:
     if mine.__dict__["type"] != part.__dict__["type"]:
         raise MergeError(
-            _output_path(where[0], "parts", where[1], "type"),
+            _part_path(where, "type"),
             f"two kinds of part at part_index {part.__dict__['part_index']}",
             mine.__dict__["type"],
             part.__dict__["type"],
         )
 
 
-def _merge_part(mine: BaseModel, part: BaseModel, journal: Journal, at: int | None, position: int) -> None:
+def _merge_part(mine: BaseModel, part: BaseModel, journal: Journal, where: tuple) -> None:
     """Merge a delta part into the part it continues (same kind, found by _find_part).
 
-    ``at`` and ``position`` are the output's and the part's positions, for error paths.
+    ``where`` is (the output's position, the part's position), for error paths.
     """
     pd = part.__dict__
-    appended, replaced, merged = _PLANS.get(type(part)) or _part_plan(type(part))
     index = pd["part_index"]
     if index is not None and mine.__dict__["part_index"] != index:
-        _adopt_key(mine, "part_index", index, journal, (at, position))
-    if pd["type"] == "tool_call":
-        _merge_call_keys(mine, pd, journal, (at, position))
-    if appended is not None and pd[appended] is not None:
-        _append_text(mine, appended, pd[appended], journal)
-    for field in replaced:
-        if pd[field] is not None:
-            write(mine, field, clone(pd[field]), journal)
-    for field in merged:
-        if pd[field] is not None:
-            _merge_object(mine, field, pd[field], journal)
-    if pd.get("citations") is not None:
-        _extend_list(mine, "citations", clone(pd["citations"]), journal)
-
-
-_PLANS: dict[type, tuple[str | None, tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _part_plan(cls: type) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
-    """Per part class: the appended text field, the fields replaced, the objects merged."""
-    kind = cls.model_fields["type"].default
-    appended = _APPENDED_TEXT.get(kind)
-    fields = [name for name in cls.model_fields if name != appended]
-    replaced = tuple(name for name in fields if name not in _PART_SPECIAL)
-    merged = tuple(name for name in fields if name in _OBJECT_MERGED)
-    plan = _PLANS[cls] = (appended, replaced, merged)
-    return plan
-
-
-def _merge_call_keys(mine: BaseModel, pd: dict, journal: Journal, where: tuple) -> None:
-    if pd["id"] is not None:
+        _adopt_key(mine, "part_index", index, journal, where)
+    if pd.get("id") is not None:
         _adopt_key(mine, "id", pd["id"], journal, where)
-    if pd["name"]:  # a call's later fragments may leave the name out (None or "")
+    if pd.get("name"):  # a call's later fragments may leave the name out (None or "")
         _adopt_key(mine, "name", pd["name"], journal, where)
-    if pd["arguments"] is not None and pd["arguments_raw"] is None and mine.__dict__["arguments_raw"] is not None:
-        # Parsed arguments are the whole call: raw text buffered so far is superseded.
-        write(mine, "arguments_raw", None, journal)
+    if "arguments_raw" in pd:
+        _merge_arguments(mine, pd, journal, where)
+    plan = _plan(type(part))
+    for name in part.__pydantic_fields_set__:
+        if name not in _PART_BY_CODE:
+            value = pd[name]
+            if value is not None:
+                _merge_field(mine, name, plan[name], value, False, journal)
 
 
 def _adopt_key(mine: BaseModel, field: str, value: Any, journal: Journal, where: tuple) -> None:
@@ -632,7 +819,7 @@ def _adopt_key(mine: BaseModel, field: str, value: Any, journal: Journal, where:
         write(mine, field, value, journal)
     elif have != value:
         raise MergeError(
-            _output_path(where[0], "parts", where[1], field),
+            _part_path(where, field),
             "the chunk continues this part but names it differently",
             have,
             value,
@@ -642,50 +829,60 @@ def _adopt_key(mine: BaseModel, field: str, value: Any, journal: Journal, where:
 # --- tool calls -----------------------------------------------------------------------------
 
 
+def _merge_arguments(mine: BaseModel, pd: dict, journal: Journal, where: tuple) -> None:
+    """A call's arguments: text appended, parsed arguments replacing, ``{}`` saying nothing."""
+    md = mine.__dict__
+    raw, parsed = pd["arguments_raw"], pd["arguments"]
+    if raw is not None:  # a chunk's parsed arguments beside its text were parsed from that text
+        if md["arguments_raw"] is not None:
+            if raw:
+                _append_text(mine, "arguments_raw", raw, journal)
+                if md["arguments"] is not None:
+                    write(mine, "arguments", None, journal)  # to be parsed again, with the new text
+        elif md["arguments"]:
+            if raw:
+                raise MergeError(
+                    _part_path(where, "arguments_raw"),
+                    "argument text for a call whose arguments were given parsed",
+                    md["arguments"],
+                    raw,
+                )
+        else:
+            write(mine, "arguments_raw", raw, journal)
+            if md["arguments"] is not None:
+                write(mine, "arguments", None, journal)  # {} said nothing: the text says it all
+    elif parsed is not None and (parsed or (md["arguments"] is None and md["arguments_raw"] is None)):
+        write(mine, "arguments", clone(parsed), journal)
+        if md["arguments_raw"] is not None:
+            write(mine, "arguments_raw", None, journal)  # parsed arguments are the whole call
+
+
 def _complete_tool_calls(output: BaseModel, journal: Journal) -> None:
     for part in output.__dict__["parts"] or ():
         pd = part.__dict__
-        if pd["type"] == "tool_call" and pd["arguments"] is None and pd["name"]:
+        if pd.get("name") and "arguments_raw" in pd and pd["arguments"] is None:
             _parse_arguments(part, journal)
 
 
 def _parse_arguments(part: BaseModel, journal: Journal) -> None:
-    """Parse a complete call's buffered argument text, once."""
+    """Parse a complete call's buffered argument text, once; the text stays until finalize."""
     raw = part.__dict__["arguments_raw"]
     if raw is None or not raw.strip():
         write(part, "arguments", {}, journal)
-    else:
-        try:
-            parsed = jsontext.loads(raw)
-        except ValueError:
-            return  # not JSON: the raw text stays, arguments stays None
-        if not isinstance(parsed, dict):
-            return
-        write(part, "arguments", parsed, journal)
-    if raw is not None:
-        write(part, "arguments_raw", None, journal)
-
-
-# --- usage and free-form objects -----------------------------------------------------------
-
-
-def _merge_usage(target: BaseModel, usage: BaseModel, journal: Journal) -> None:
-    """Replace usage field by field with each value the chunk reports; never sum, never erase."""
-    mine = target.__dict__["usage"]
-    if mine is None:
-        write(target, "usage", clone(usage), journal)
         return
-    for name, value in usage.__dict__.items():
-        if value is not None:
-            write(mine, name, clone(value), journal)
+    try:
+        parsed = jsontext.loads(raw)
+    except ValueError:
+        return  # not JSON: the raw text stays, arguments stays None
+    if isinstance(parsed, dict):
+        write(part, "arguments", parsed, journal)
 
 
-def _merge_object(target: BaseModel, name: str, value: Any, journal: Journal) -> None:
-    mine = target.__dict__[name]
-    if isinstance(mine, dict) and isinstance(value, dict):
-        write(target, name, {**mine, **clone(value)}, journal)
-    else:
-        write(target, name, clone(value), journal)
+def _clear_parsed_text(output: BaseModel, journal: Journal) -> None:
+    for part in output.__dict__["parts"] or ():
+        pd = part.__dict__
+        if "arguments_raw" in pd and pd["arguments"] is not None and pd["arguments_raw"] is not None:
+            write(part, "arguments_raw", None, journal)
 
 
 # --- finishing a stream -------------------------------------------------------------------
@@ -693,27 +890,30 @@ def _merge_object(target: BaseModel, name: str, value: Any, journal: Journal) ->
 
 def finalize_output(output: BaseModel) -> BaseModel:
     """Complete a merged output: parse every tool call's buffered arguments (raw text kept
-    when it does not parse, ``{}`` when empty) and give grown tensors back their spare rows.
-    Safe to call more than once."""
-    journal = _journal()
-    _complete_tool_calls(output, journal)
-    for name in _TENSORS:
-        value = output.__dict__[name]
-        if value is not None:
-            compacted = tensors.compact(value)
-            if compacted is not value:
-                write(output, name, compacted, journal)
+    when it does not parse, cleared when it does, ``{}`` when empty) and give grown tensors back
+    their spare rows. Safe to call more than once."""
+    with _LOCK:
+        journal = _journal()
+        _complete_tool_calls(output, journal)
+        _clear_parsed_text(output, journal)
+        for name in _TENSORS:
+            value = output.__dict__[name]
+            if value is not None:
+                compacted = tensors.compact(value)
+                if compacted is not value:
+                    write(output, name, compacted, journal)
     return output
 
 
 def finalize_response(response: BaseModel) -> BaseModel:
     """``finalize_output`` on every output of ``response``."""
-    for output in response.__dict__["outputs"] or ():
-        finalize_output(output)
+    with _LOCK:
+        for output in response.__dict__["outputs"] or ():
+            finalize_output(output)
     return response
 
 
-def from_chunks(cls: type, chunks: Iterable[BaseModel]) -> BaseModel:
+def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool = False) -> BaseModel:
     """Merge a whole stream into one complete response of class ``cls``.
 
     Chunks are merged in order into an empty receiver, then finalized; the result has no
@@ -722,13 +922,13 @@ def from_chunks(cls: type, chunks: Iterable[BaseModel]) -> BaseModel:
     chunks' tensors, which are referenced until then (a stream must not overwrite a tensor it
     has already yielded) and never shared with the result. Raises MergeError for an empty
     stream, a chunk that clashes, or a stream that did not add up to a complete response (no
-    outputs, or an output with no parts).
+    outputs, or an output with no parts, and no error to say why).
     """
     result = cls(chunk_mode=DELTA)
     deferred: dict = {}
     empty = True
     for chunk in chunks:
-        merge_response(result, chunk, deferred)
+        merge_response(result, chunk, deferred, strict=strict)
         empty = False
     if empty:
         raise MergeError("", "from_chunks needs at least one chunk")

@@ -27,12 +27,17 @@ def check_response(response: Any) -> None:
         seen.add(output.index)
     if response.chunk_mode is not None:
         return  # a stream chunk may carry no outputs and outputs with no parts
-    if not outputs:
-        raise ValueError("outputs: a complete response (no chunk_mode) needs at least one output")
+    # The completeness rule (the schema's LMResponse rules, in the JSON Schema too): a complete
+    # response has outputs, each with parts (or token ids alone), unless an error says why not.
+    failed = response.error is not None
+    if not outputs and not failed:
+        raise ValueError("outputs: a complete response (no chunk_mode) needs at least one output, or an error")
     for i, output in enumerate(outputs):
         # A model run without a tokenizer has token ids and nothing to show as text.
-        if not output.parts and not output.token_ids:
-            raise ValueError(f"outputs[{i}].parts: a complete output needs at least one part (or token_ids)")
+        if not output.parts and not output.token_ids and not failed and output.error is None:
+            raise ValueError(
+                f"outputs[{i}].parts: a complete output needs at least one part (or token_ids), or an error"
+            )
         check_named_tool_calls(output.parts, f"outputs[{i}].parts")
 
 
