@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lmcontract.importers._engines import get, json_value
-from lmcontract.importers.streaming import BaseStreamImporter, merged
+from lmcontract.importers.streaming import BaseStreamImporter
 
 PROVIDER = "dspy"
 _FINISH_TABLE = "openai"
@@ -289,7 +289,9 @@ class StreamImporter(BaseStreamImporter):
 
 def import_stream(events: Iterable[Any]):
     """Import and merge a whole DSPy stream."""
-    return merged(StreamImporter(), events)
+    from lmcontract import LMResponse
+
+    return LMResponse.from_chunks(StreamImporter().chunks(events))
 
 
 __all__ = ["StreamImporter", "from_payload", "import_stream"]

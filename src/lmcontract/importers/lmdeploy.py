@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lmcontract.importers._engines import get, has, leftovers, position_logprob
-from lmcontract.importers.streaming import BaseStreamImporter, merged
+from lmcontract.importers.streaming import BaseStreamImporter
 
 PROVIDER = "lmdeploy"
 _FIELDS = frozenset(
@@ -128,7 +128,9 @@ class StreamImporter(BaseStreamImporter):
 
 def import_stream(events: Iterable[Any], *, model: str | None = None):
     """Import and merge a whole ``stream_infer`` stream."""
-    return merged(StreamImporter(model=model), events)
+    from lmcontract import LMResponse
+
+    return LMResponse.from_chunks(StreamImporter(model=model).chunks(events))
 
 
 __all__ = ["StreamImporter", "from_payload", "import_stream"]

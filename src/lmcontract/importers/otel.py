@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from lmcontract.importers.streaming import BaseStreamImporter, merged
+from lmcontract.importers.streaming import BaseStreamImporter
 
 PROVIDER_TABLE = "opentelemetry"
 OUTPUT_MESSAGES = "gen_ai.output.messages"
@@ -164,7 +164,9 @@ class StreamImporter(BaseStreamImporter):
 
 
 def import_stream(events: Iterable[Any]):
-    return merged(StreamImporter(), events)
+    from lmcontract import LMResponse
+
+    return LMResponse.from_chunks(StreamImporter().chunks(events))
 
 
 __all__ = ["StreamImporter", "from_payload", "import_stream"]

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lmcontract.importers._engines import get, has, leftovers, position_logprob
-from lmcontract.importers.streaming import BaseStreamImporter, merged
+from lmcontract.importers.streaming import BaseStreamImporter
 
 CUMULATIVE = "cumulative"
 DELTA = "delta"
@@ -204,7 +204,9 @@ class StreamImporter(BaseStreamImporter):
 
 def import_stream(events: Iterable[Any], output_kind: Any = CUMULATIVE):
     """Import and merge a whole stream of ``RequestOutput`` s of one request."""
-    return merged(StreamImporter(output_kind), events)
+    from lmcontract import LMResponse
+
+    return LMResponse.from_chunks(StreamImporter(output_kind).chunks(events))
 
 
 __all__ = ["OUTPUT_KINDS", "StreamImporter", "from_payload", "from_payloads", "import_stream"]
