@@ -14,9 +14,9 @@ LinkML 1.12's JSON Schema generator, measured on this schema:
   "chunk_mode and error both absent" become "not both present", and ``minimum_cardinality`` is
   dropped. The rule is translated here from the schema instead (absent meaning missing or
   null, as in Pydantic), with what a LinkML rule cannot say about list members: each output of
-  such a response has a part unless it carries an error or a filter withheld it (finish
-  reason content_filter), and a complete response's tool calls
-  name their tool.
+  such a response has a part unless it carries an error, a filter withheld it (finish reason
+  content_filter) or it holds token ids alone (a model run without a tokenizer), and a complete
+  response's tool calls name their tool.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ NOT_EXPRESSIBLE = [
     "LMOutput: logprobs and token_ids, when both are present, have the same length and agree on token_id.",
     "LMOutput: logits and last_hidden_state, when token_ids are present too, have one row per token id.",
     "LMResponse: no two outputs share an index.",
+    "LMResponse: prompt_logprobs, when present with prompt_token_ids, has one entry per prompt token"
+    " from the second on.",
     "EncodedTensor: the base64 data holds exactly prod(shape) elements of dtype.",
     "Citation: end_index is not before start_index.",
     f"Any and JsonObject values nest at most {MAX_VALUE_DEPTH} levels, and a JSON text at most {MAX_DEPTH}"
@@ -81,12 +83,14 @@ def _rule(sv: SchemaView, cls: str) -> dict[str, Any]:
             if cond.minimum_cardinality is not None:
                 prop.update(type="array", minItems=int(cond.minimum_cardinality))
         if "outputs" in then["properties"]:
-            # Not stateable as a LinkML rule: each output has a part, or an error saying why not.
+            # Not stateable as a LinkML rule: each output has a part, or an error saying why not,
+            # or token ids alone (a model run without a tokenizer has no text to show).
             then["properties"]["outputs"]["items"] = {
                 "anyOf": [
                     {"required": ["parts"], "properties": {"parts": {"type": "array", "minItems": 1}}},
                     {"required": ["error"], "properties": {"error": {"type": "object"}}},
                     WITHHELD,
+                    {"required": ["token_ids"], "properties": {"token_ids": {"type": "array", "minItems": 1}}},
                 ]
             }
         checks.append({"if": {"allOf": when}, "then": then})

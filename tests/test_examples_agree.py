@@ -45,6 +45,8 @@ NOT_EXPRESSIBLE = {
     "LMResponse-logprobs-not-aligned.yaml": _ALIGNED,
     "LMResponse-logprob-token-id-mismatch.yaml": _ALIGNED,
     "LMResponse-duplicate-output-index.yaml": "LMResponse: no two outputs share an index.",
+    "LMResponse-prompt-logprobs-not-aligned.yaml": "LMResponse: prompt_logprobs, when present with prompt_token_ids, "
+    "has one entry per prompt token from the second on.",
     "EncodedTensor-data-length-mismatch.yaml": "EncodedTensor: the base64 data holds exactly prod(shape) elements of "
     "dtype.",
 }

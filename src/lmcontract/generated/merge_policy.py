@@ -16,6 +16,8 @@ POLICIES = {
         "cache_hit": "last_non_null",
         "provider": "first_wins",
         "error": "replace",
+        "prompt_token_ids": "first_wins",
+        "prompt_logprobs": "first_wins",
         "provider_data": "merge_keys",
         "metadata": "merge_keys"
     },
@@ -25,12 +27,15 @@ POLICIES = {
         "finish_reason": "last_non_null",
         "provider_finish_reason": "last_non_null",
         "stop_sequence": "last_non_null",
+        "stop_token_id": "last_non_null",
         "truncated": "stays_true",
         "token_ids": "append",
         "logprobs": "append",
         "refusal_logprobs": "append",
+        "cumulative_logprob": "last_non_null",
         "usage": "merge_fields",
         "logits": "append",
+        "scores": "append",
         "last_hidden_state": "append",
         "error": "replace",
         "provider_data": "merge_keys",
@@ -240,6 +245,7 @@ POLICIES = {
 TENSOR_SLOTS = {
     "LMOutput": [
         "logits",
+        "scores",
         "last_hidden_state"
     ]
 }

@@ -23,6 +23,12 @@ FORMATS: dict[str, str] = {
     "openai-responses": "lmcontract.importers.openai_responses",
     "anthropic": "lmcontract.importers.anthropic",
     "gemini": "lmcontract.importers.gemini",
+    # Engines and frameworks (transformers' generate() output is tensors, not JSON: hf has no
+    # --from form; use lmcontract.importers.hf in Python).
+    "vllm": "lmcontract.importers.vllm",
+    "lmdeploy": "lmcontract.importers.lmdeploy",
+    "dspy": "lmcontract.importers.dspy",
+    "otel": "lmcontract.importers.otel",
 }
 
 

@@ -35,6 +35,7 @@ def _generated() -> Any:
 
 
 def response_problems(response: Any) -> Iterator[str]:
+    yield from prompt_problems(response)
     outputs = _get(response, "outputs")
     seen: set[int] = set()
     for i, output in enumerate(_list(outputs)):
@@ -57,12 +58,33 @@ def response_problems(response: Any) -> Iterator[str]:
         # A filter may withhold a candidate entirely (a blocked Gemini candidate): that output
         # says so with finish reason content_filter and has nothing else to hold.
         withheld = _get(output, "finish_reason") == "content_filter"
-        if (parts is None or parts == []) and not failed and not withheld and _get(output, "error") is None:
+        # A model run without a tokenizer has token ids and nothing to show as text.
+        token_ids = _get(output, "token_ids")
+        tokens_only = isinstance(token_ids, list) and len(token_ids) > 0
+        empty = parts is None or parts == []
+        if empty and not failed and not withheld and not tokens_only and _get(output, "error") is None:
             yield (
                 f"outputs[{i}].parts: a complete output needs at least one part, or an error"
                 " (only one withheld by a filter, finish reason content_filter, may have none)"
             )
         yield from named_tool_call_problems(parts, f"outputs[{i}].parts")
+
+
+def prompt_problems(response: Any) -> Iterator[str]:
+    """prompt_logprobs, when present with prompt_token_ids, covers the prompt from its second token."""
+    ids, logprobs = _get(response, "prompt_token_ids"), _get(response, "prompt_logprobs")
+    if not isinstance(ids, list) or not isinstance(logprobs, list):
+        return
+    if len(logprobs) != max(len(ids) - 1, 0):
+        yield (
+            f"prompt_logprobs: {len(logprobs)} entries but prompt_token_ids has {len(ids)}; "
+            "there is one entry per prompt token from the second on"
+        )
+        return
+    for pos, lp in enumerate(logprobs):
+        lp_id = _int(_get(lp, "token_id"))
+        if lp_id is not None and lp_id != ids[pos + 1]:
+            yield f"prompt_logprobs[{pos}].token_id: {lp_id} but prompt_token_ids[{pos + 1}] is {ids[pos + 1]}"
 
 
 def named_tool_call_problems(parts: Any, where: str) -> Iterator[str]:
@@ -90,7 +112,7 @@ def output_problems(output: Any) -> Iterator[str]:
                 if lp_id is not None and _int(tid) is not None and lp_id != tid:
                     yield f"logprobs[{pos}].token_id: {lp_id} but token_ids[{pos}] is {tid}"
     if isinstance(token_ids, list):
-        for name in ("logits", "last_hidden_state"):
+        for name in _tensor_slots():
             rows = _rows(_get(output, name))
             if rows is not None and rows != len(token_ids):
                 yield f"{name}: {rows} rows but token_ids has {len(token_ids)}; one row per token id"
@@ -140,6 +162,12 @@ def encoded_tensor_problems(encoded: Any) -> Iterator[str]:
     want = count * _generated().TENSOR_DTYPE_BYTES[dtype]
     if len(raw) != want:
         yield f"data: {len(raw)} bytes, but shape {list(shape)} of {dtype} needs {want}"
+
+
+def _tensor_slots() -> tuple[str, ...]:
+    from lmcontract.generated.merge_policy import TENSOR_SLOTS  # schema array slots
+
+    return tuple(TENSOR_SLOTS.get("LMOutput", ()))
 
 
 def truncating_reasons() -> tuple[str, ...]:
