@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,docs,yaml,bench]'
+	$(BIN)/python -m pip install -q -e '.[dev,docs,yaml,bench,arrow,duckdb,ray]'
 	touch $@
 
 setup: $(STAMP)

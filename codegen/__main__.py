@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from codegen import jsonschema_gen, pydantic_gen
+from codegen import arrow_gen, jsonschema_gen, pydantic_gen
 from codegen.common import ROOT, SCHEMA, banner
 
 # Folders that hold nothing but generated files: a stale file in them is drift too.
@@ -25,6 +25,7 @@ def artefacts() -> dict[str, str]:
         "src/lmcontract/generated/__init__.py": banner("#")
         + '"""Generated from schema/lmcontract.yaml: the models (models.py) and the JSON Schema."""\n',
         "src/lmcontract/generated/models.py": pydantic_gen.generate(SCHEMA),
+        "src/lmcontract/generated/arrow_schema.py": arrow_gen.generate(SCHEMA),
         "src/lmcontract/generated/lmcontract.schema.json": jsonschema,
         "generated/jsonschema/lmcontract.schema.json": jsonschema,
     }

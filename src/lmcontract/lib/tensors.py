@@ -61,27 +61,38 @@ def _torch_installed() -> bool:
         return False
 
 
-def encode(value: Any) -> dict[str, Any]:
-    """A tensor as an EncodedTensor dict: dtype, shape, little-endian C-order bytes in base64."""
+def to_raw(value: Any) -> tuple[str, list[int], bytes]:
+    """A tensor as (dtype name, shape, its elements' bytes in little-endian C order)."""
     name = str(value.dtype).removeprefix("torch.")
     if name not in DTYPES:
-        raise ValueError(f"tensor dtype {name} has no JSON encoding; encodable: {', '.join(DTYPES)}")
+        raise ValueError(f"tensor dtype {name} has no encoding; encodable: {', '.join(DTYPES)}")
     flat = value.detach().to("cpu").contiguous()
     raw = ctypes.string_at(flat.data_ptr(), flat.numel() * flat.element_size()) if flat.numel() else b""
     if sys.byteorder == "big" and flat.element_size() > 1:
         raw = _byteswap(raw, flat.element_size())
-    return {"dtype": name, "shape": list(value.shape), "data": base64.b64encode(raw).decode("ascii")}
+    return name, list(value.shape), raw
+
+
+def encode(value: Any) -> dict[str, Any]:
+    """A tensor as an EncodedTensor dict: dtype, shape, little-endian C-order bytes in base64."""
+    name, shape, raw = to_raw(value)
+    return {"dtype": name, "shape": shape, "data": base64.b64encode(raw).decode("ascii")}
 
 
 def decode(encoded: dict[str, Any]) -> Any:
     """The tensor an EncodedTensor dict describes, exactly (dtype, shape, every bit)."""
-    torch = _torch()
-    dtype = getattr(torch, encoded["dtype"])
     shape = list(encoded["shape"])
     try:
         raw = base64.b64decode(encoded["data"], validate=True)
     except ValueError as exc:
         raise PydanticCustomError("tensor_data", "data is not valid base64: {error}", {"error": str(exc)}) from None
+    return from_raw(encoded["dtype"], shape, raw)
+
+
+def from_raw(dtype_name: str, shape: list[int], raw: bytes) -> Any:
+    """The tensor of this dtype and shape whose little-endian C-order element bytes are ``raw``."""
+    torch = _torch()
+    dtype = getattr(torch, dtype_name)
     size = torch.empty((), dtype=dtype).element_size()
     count = 1
     for n in shape:
@@ -90,7 +101,7 @@ def decode(encoded: dict[str, Any]) -> Any:
         raise PydanticCustomError(
             "tensor_data",
             "data holds {got} bytes but shape {shape} of {dtype} needs {want}",
-            {"got": len(raw), "shape": shape, "dtype": encoded["dtype"], "want": count * size},
+            {"got": len(raw), "shape": shape, "dtype": dtype_name, "want": count * size},
         )
     if count == 0:
         return torch.empty(shape, dtype=dtype)
