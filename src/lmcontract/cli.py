@@ -315,7 +315,7 @@ def schema_text() -> str:
 # -- entry point ----------------------------------------------------------------------------------
 # Further commands, one module each: ``register(commands)`` adds its subparser and sets
 # ``run=callable(args) -> exit status`` as a default, so a command's code loads only when it runs.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("lmcontract.commands.export", "lmcontract.commands.query")
 
 
 def build_parser() -> argparse.ArgumentParser:
