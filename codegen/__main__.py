@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-from codegen import arrow_gen, jsonschema_gen, pydantic_gen
+from codegen import arrow_gen, jsonschema_gen, pydantic_gen, typescript_gen
 from codegen.common import ROOT, SCHEMA, banner
 
 # Folders that hold nothing but generated files: a stale file in them is drift too.
@@ -29,6 +30,8 @@ def artefacts() -> dict[str, str]:
         "src/lmcontract/generated/lmcontract.schema.json": jsonschema,
         "generated/jsonschema/lmcontract.schema.json": jsonschema,
     }
+    if typescript_gen.available():
+        files[typescript_gen.OUTPUT] = typescript_gen.generate(jsonschema)
     try:
         from codegen import docs_gen
     except ImportError:
@@ -54,6 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     fresh = artefacts()
     existing = on_disk()
+    if typescript_gen.OUTPUT not in fresh:
+        # The TypeScript types need node and the pinned npm tools; without them the committed
+        # types are kept as they are (and checked where node is, as in CI).
+        message = "TypeScript types not regenerated: node or node_modules missing (run `npm ci`)"
+        if os.environ.get("LMCONTRACT_REQUIRE_NODE"):
+            print(f"error: {message}", file=sys.stderr)
+            return 1
+        print(f"note: {message}", file=sys.stderr)
+        existing.pop(typescript_gen.OUTPUT, None)
     if args.check:
         stale = sorted(set(existing) - set(fresh))
         changed = sorted(p for p, text in fresh.items() if p not in existing or existing[p].read_text() != text)
