@@ -16,7 +16,7 @@ import gc
 import json
 import sys
 from datetime import timedelta, timezone
-from itertools import accumulate, chain
+from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
@@ -32,25 +32,6 @@ KINDS = generated.KINDS
 
 class ConversionError(ValueError):
     """A value that has no Arrow form, named by its field path."""
-
-
-def _mask(rows: list[int], n: int) -> pa.Array | None:
-    """True where a row has no value; None when every row has one."""
-    if len(rows) == n:
-        return None
-    missing = [True] * n
-    for r in rows:
-        missing[r] = False
-    return pa.array(missing, pa.bool_())
-
-
-def _dense(rows: list[int], values: list[Any], n: int) -> list[Any]:
-    if len(rows) == n:
-        return values
-    out: list[Any] = [None] * n
-    for r, v in zip(rows, values, strict=True):
-        out[r] = v
-    return out
 
 
 # -- columns --------------------------------------------------------------------------------------
@@ -96,6 +77,8 @@ class JsonColumn(Column):
     __slots__ = ()
 
     def array(self, values: list[Any]) -> pa.Array:
+        if values.count(None) == len(values):
+            return pa.nulls(len(values), self.type)
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
         try:
             texts = [None if v is None else dumps(v) for v in values]
@@ -131,6 +114,8 @@ class TensorColumn(Column):
         self.dtype = EnumColumn(path + ".dtype", type_.field("dtype").type, tensors.DTYPES)
 
     def array(self, values: list[Any]) -> pa.Array:
+        if values.count(None) == len(values):
+            return pa.nulls(len(values), self.type)
         dtypes, shapes, raws = [], [], []
         for v in values:
             if v is None:
@@ -151,21 +136,13 @@ class TensorColumn(Column):
         return pa.StructArray.from_arrays(children, fields=list(t), mask=mask)
 
 
-class _Kind:
-    """How a struct reads one concrete class: its plain fields at once, then its nested ones."""
+def _getter(names: list[str], wide: bool) -> Any:
+    """A function of an object's ``__dict__`` giving the values of ``names`` as one tuple.
 
-    __slots__ = ("nested", "nested_get", "plain_at", "plain_get", "rows", "tuples")
-
-    def __init__(self, plain: list[str], plain_at: list[int], nested: list[Nested]) -> None:
-        self.plain_get = _getter(plain)
-        self.plain_at = plain_at  # where each plain value goes among the struct's plain columns
-        self.nested = nested
-        self.nested_get = _getter([n.name for n in nested])
-        self.rows: list[int] = []  # the struct's own rows (0, 1, ...) that are of this kind
-        self.tuples: list[tuple] = []
-
-
-def _getter(names: list[str]):
+    ``wide``: the objects are of several kinds, each with some of the names (None for the rest).
+    """
+    if wide:
+        return lambda d: tuple(map(d.get, names))
     if not names:
         return lambda d: ()
     if len(names) == 1:
@@ -175,95 +152,87 @@ def _getter(names: list[str]):
 
 
 class Nested:
-    """A list or struct field; ``add(row, value)`` per present value, ``finish(n)`` at the end."""
+    """A list or struct field: ``add(row, value)`` per present value, ``finish(n)`` at the end."""
 
-    __slots__ = ("name",)
+    __slots__ = ()
 
 
 class StructColumn(Nested):
-    """A class, or a polymorphic range's wide struct, as one struct array."""
+    """A class, or a polymorphic range's wide struct (its kinds' fields side by side), as one struct array."""
 
-    __slots__ = ("count", "fields", "kinds", "nested", "parent_rows", "path", "plain", "type")
+    __slots__ = (
+        "count",
+        "fields",
+        "nested",
+        "nested_get",
+        "nested_names",
+        "parent_rows",
+        "path",
+        "plain",
+        "plain_get",
+        "tuples",
+        "type",
+    )
 
-    def __init__(self, name: str, path: str, type_: pa.StructType, layout: str) -> None:
-        self.name, self.path, self.type = name, path, type_
+    def __init__(self, path: str, type_: pa.StructType, layout: str) -> None:
+        self.path, self.type = path, type_
         self.count = 0
         self.parent_rows: list[int] = []
-        self.plain: dict[str, Column] = {}  # by field name, in layout order
-        self.nested: dict[str, Nested] = {}
+        self.tuples: list[tuple] = []  # each object's plain values, in the order of self.plain
+        self.plain: dict[str, Column] = {}
+        nested: dict[str, Nested] = {}
         for fname, kind, target, multi in LAYOUT[layout]:
             ftype = type_.field(fname).type
             fpath = f"{path}.{fname}" if path else fname
             if multi:
-                self.nested[fname] = ListColumn(fname, fpath, ftype, kind, target)
+                nested[fname] = ListColumn(fpath, ftype, kind, target)
             elif kind in ("class", "kinds"):
-                self.nested[fname] = StructColumn(fname, fpath, ftype, target)
+                nested[fname] = StructColumn(fpath, ftype, target)
             elif kind != "offset":
                 self.plain[fname] = plain_column(fpath, kind, target, ftype)
-        self.fields = [f for f, kind, _, _ in LAYOUT[layout]]
-        classes = _classes(layout)
-        order = list(self.plain)
-        self.kinds: dict[type, _Kind] = {}
-        for cls in classes:
-            names = [f for f in cls.model_fields if f in self.plain]
-            nested = [self.nested[f] for f in cls.model_fields if f in self.nested]
-            self.kinds[cls] = _Kind(names, [order.index(f) for f in names], nested)
-
-    def _kind(self, obj: Any) -> _Kind:
-        for cls, kind in self.kinds.items():
-            if isinstance(obj, cls):
-                self.kinds[type(obj)] = kind
-                return kind
-        raise ConversionError(
-            f"{self.path or 'record'}: {type(obj).__name__} is not one of {[c.__name__ for c in self.kinds]}"
-        )
+        self.fields = [f for f, *_ in LAYOUT[layout]]
+        self.nested = list(nested.values())
+        self.nested_names = list(nested)
+        wide = layout in KINDS
+        self.plain_get = _getter(list(self.plain), wide)
+        self.nested_get = _getter(list(nested), wide)
 
     def add(self, row: int, obj: Any) -> None:
         i = self.count
         self.count = i + 1
         self.parent_rows.append(row)
         d = obj.__dict__
-        kind = self.kinds.get(type(obj)) or self._kind(obj)
-        kind.rows.append(i)
-        kind.tuples.append(kind.plain_get(d))
-        for child, v in zip(kind.nested, kind.nested_get(d), strict=True):
+        self.tuples.append(self.plain_get(d))
+        for child, v in zip(self.nested, self.nested_get(d), strict=False):
             if v is not None:
                 child.add(i, v)
+
+    def extend(self, items: list[Any]) -> None:
+        """Add list items: their rows are this struct's own next rows."""
+        append, plain_get, nested_get, nested = self.tuples.append, self.plain_get, self.nested_get, self.nested
+        i = self.count
+        for obj in items:
+            d = obj.__dict__
+            append(plain_get(d))
+            for child, v in zip(nested, nested_get(d), strict=False):
+                if v is not None:
+                    child.add(i, v)
+            i += 1
+        self.count = i
 
     def arrays(self) -> list[pa.Array]:
         """One array per field, each of ``count`` rows (this struct's own rows)."""
         n = self.count
-        kinds = list({id(k): k for k in self.kinds.values() if k.rows}.values())
-        # Each kind's plain values, one column per field, over that kind's rows only.
-        blocks = []
-        for kind in kinds:
-            block: list[list[Any] | None] = [None] * len(self.plain)
-            for at, values in zip(kind.plain_at, zip(*kind.tuples, strict=True), strict=True):
-                block[at] = list(values)
-            blocks.append((len(kind.rows), block))
-        order = None
-        if len(kinds) > 1:
-            # Rows were gathered kind by kind; this puts them back in the struct's order.
-            order = pc.sort_indices(pa.array(list(chain.from_iterable(k.rows for k in kinds)), pa.int64()))
-        plain = {}
-        for at, (fname, col) in enumerate(self.plain.items()):
-            parts = []
-            for size, block in blocks:
-                values = block[at]
-                parts.append((values, None) if values is not None else (None, size))
-            if not parts:
-                parts = [(None, 0)]
-            arrays = [col.array(v) if v is not None else col.array([None] * size) for v, size in parts]
-            array = arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays).take(order)
-            plain[fname] = array
+        columns = list(zip(*self.tuples, strict=True)) if n else [()] * len(self.plain)
+        out: dict[str, pa.Array] = {}
+        for (fname, col), values in zip(self.plain.items(), columns, strict=True):
+            values = list(values)
+            out[fname] = col.array(values)
             if isinstance(col, DatetimeColumn):
-                values = list(chain.from_iterable(v if v is not None else [None] * k for v, k in parts))
-                offsets = col.offsets(values)
-                plain[fname + generated.OFFSET_SUFFIX] = offsets if order is None else offsets.take(order)
-        out = []
-        for fname in self.fields:
-            out.append(plain[fname] if fname in plain else self.nested[fname].finish(n))
-        return out
+                out[fname + generated.OFFSET_SUFFIX] = col.offsets(values)
+        for name, child in zip(self.nested_names, self.nested, strict=True):
+            out[name] = child.finish(n)
+        return [out[f] for f in self.fields]
 
     def finish(self, n: int) -> pa.Array:
         packed = pa.StructArray.from_arrays(self.arrays(), fields=list(self.type))
@@ -280,30 +249,28 @@ class ListColumn(Nested):
 
     __slots__ = ("count", "element", "lengths", "path", "rows", "type", "values")
 
-    def __init__(self, name: str, path: str, type_: pa.DataType, kind: str, target: str | None) -> None:
-        self.name, self.path, self.type = name, path, type_
+    def __init__(self, path: str, type_: pa.DataType, kind: str, target: str | None) -> None:
+        self.path, self.type = path, type_
         self.rows: list[int] = []
         self.lengths: list[int] = []
         self.count = 0
         item = type_.value_type
+        self.values: list[Any] | None
         if kind in ("class", "kinds"):
-            self.element: Any = StructColumn(name, path + "[]", item, target)
+            self.element: Any = StructColumn(path + "[]", item, target)
             self.values = None
         else:
             self.element = plain_column(path + "[]", kind, target, item)
-            self.values: list[Any] | None = []  # plain items, all lists' in one list
+            self.values = []  # plain items, all lists' in one list
 
     def add(self, row: int, value: list[Any]) -> None:
         self.rows.append(row)
         self.lengths.append(len(value))
+        self.count += len(value)
         if self.values is not None:
             self.values.extend(value)
-            self.count += len(value)
         else:
-            add = self.element.add
-            for item in value:
-                add(self.count, item)
-                self.count += 1
+            self.element.extend(value)
 
     def finish(self, n: int) -> pa.Array:
         if len(self.rows) == n:
@@ -332,32 +299,19 @@ def plain_column(path: str, kind: str, target: str | None, type_: pa.DataType) -
     return Column(path, type_)
 
 
-def _classes(layout: str) -> list[type]:
-    """The model classes a struct of this layout holds: the class, or each kind of a polymorphic range."""
-    import lmcontract
-
-    if layout in KINDS:
-        return [getattr(lmcontract, name) for name in KINDS[layout][1].values()]
-    return [getattr(lmcontract, layout)]
-
-
 def struct_type(cls_name: str) -> pa.StructType:
     return getattr(generated, cls_name)
 
 
 def _shred(objects: list[Any], cls_name: str) -> list[pa.Array]:
-    column = StructColumn("", "", struct_type(cls_name), cls_name)
-    for row, obj in enumerate(objects):
-        try:
-            column.add(row, obj)
-        except ConversionError as exc:
-            raise ConversionError(f"record {row}: {exc}") from None
+    column = StructColumn("", struct_type(cls_name), cls_name)
     try:
+        column.extend(objects)
         return column.arrays()
     except ConversionError:
         if len(objects) == 1:
             raise ConversionError(f"record 0: {sys.exc_info()[1]}") from None
-        # A value refused at the end (an int beyond 64 bits, a non-JSON value): find its record.
+        # Values are converted column by column at the end: find the record the refused one came from.
         for row, obj in enumerate(objects):
             try:
                 _shred([obj], cls_name)
