@@ -6,34 +6,47 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup gen check-gen lint test bench docs serve clean
 
+# The TypeScript types (generated/typescript/) and their tsc test need node and the JS tools pinned
+# in package.json/package-lock.json. Where npm is installed they are set up like the venv; where it
+# is not, `make gen` and `make test` still work and leave the committed types as they are.
+NPM        := $(shell command -v npm 2>/dev/null)
+NODE_STAMP := node_modules/.installed-stamp
+ifneq ($(NPM),)
+JS_TOOLS := $(NODE_STAMP)
+endif
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,docs,yaml,bench]'
+	$(BIN)/python -m pip install -q -e '.[dev,docs,yaml,bench,arrow,duckdb,ray]'
 	touch $@
 
 setup: $(STAMP)
 
 ## Regenerate every artefact (models, JSON Schema, docs pages) from schema/lmcontract.yaml.
-gen: $(STAMP)
+gen: $(STAMP) $(JS_TOOLS)
 	$(BIN)/python -m codegen
 
 ## Fail if any committed artefact differs from a fresh regeneration.
-check-gen: $(STAMP)
+check-gen: $(STAMP) $(JS_TOOLS)
 	$(BIN)/python -m codegen --check
 
 lint: $(STAMP)
 	$(BIN)/ruff check src codegen tests bench
 	$(BIN)/linkml lint --config schema/.linkmllint.yaml schema/lmcontract.yaml
 
-test: $(STAMP)
+test: $(STAMP) $(JS_TOOLS)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) site build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules site build dist .pytest_cache .hypothesis
 
 ## Build the docs site into site/ (mkdocs build --strict: any warning fails), after regenerating its pages.
 docs: gen

@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-from codegen import docs_gen, importers_gen, jsonschema_gen, pydantic_gen, tables_gen
+from codegen import arrow_gen, docs_gen, importers_gen, jsonschema_gen, pydantic_gen, tables_gen, typescript_gen
 from codegen.common import ROOT, SCHEMA, banner
 
 # Folders that hold nothing but generated files: a stale file in them is drift too.
@@ -26,6 +27,7 @@ def artefacts() -> dict[str, str]:
         + '"""Generated from schema/lmcontract.yaml: the models (models.py), the JSON Schema, and the tables'
         + ' the runtime reads (merge_policy.py, finish_reasons.py)."""\n',
         "src/lmcontract/generated/models.py": pydantic_gen.generate(SCHEMA),
+        "src/lmcontract/generated/arrow_schema.py": arrow_gen.generate(SCHEMA),
         "src/lmcontract/generated/lmcontract.schema.json": jsonschema,
         "generated/jsonschema/lmcontract.schema.json": jsonschema,
         **importers_gen.generate(SCHEMA),
@@ -34,6 +36,8 @@ def artefacts() -> dict[str, str]:
     # its committed files to be deleted as stale.
     files.update(tables_gen.generate(SCHEMA))
     files.update(docs_gen.generate(SCHEMA))
+    if typescript_gen.available():
+        files[typescript_gen.OUTPUT] = typescript_gen.generate(jsonschema)
     return dict(sorted(files.items()))
 
 
@@ -53,6 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     fresh = artefacts()
     existing = on_disk()
+    if typescript_gen.OUTPUT not in fresh:
+        # The TypeScript types need node and the pinned npm tools; without them the committed
+        # types are kept as they are (and checked where node is, as in CI).
+        message = "TypeScript types not regenerated: node or node_modules missing (run `npm ci`)"
+        if os.environ.get("LMCONTRACT_REQUIRE_NODE"):
+            print(f"error: {message}", file=sys.stderr)
+            return 1
+        print(f"note: {message}", file=sys.stderr)
+        existing.pop(typescript_gen.OUTPUT, None)
     if args.check:
         stale = sorted(set(existing) - set(fresh))
         changed = sorted(p for p, text in fresh.items() if p not in existing or existing[p].read_text() != text)

@@ -29,7 +29,17 @@ GENERATED_DIRS = ("src/lmcontract/generated", "generated")
 SCHEMA_ID = "https://w3id.org/lmcontract/lmcontract.schema.json"
 BANNER = "# GENERATED FILE: DO NOT EDIT."
 NOT_COPIED = shutil.ignore_patterns(
-    ".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", "site", "build", "dist", "tests"
+    ".git",
+    ".venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ruff_cache",
+    "site",
+    "build",
+    "dist",
+    "tests",
+    "node_modules",
 )
 
 
@@ -43,6 +53,8 @@ def _tree_digest(root: Path) -> dict[str, str]:
 
 def _copy_repo(dst: Path) -> Path:
     shutil.copytree(ROOT, dst, ignore=NOT_COPIED)
+    if (ROOT / "node_modules").is_dir():  # the pinned JS tools the TypeScript generator runs
+        (dst / "node_modules").symlink_to(ROOT / "node_modules")
     return dst
 
 

@@ -242,7 +242,11 @@ def schema_text() -> str:
 # -- entry point ----------------------------------------------------------------------------------
 # Further commands, one module each: ``register(commands)`` adds its subparser and sets
 # ``run=callable(args) -> exit status`` as a default, so a command's code loads only when it runs.
-COMMAND_MODULES: tuple[str, ...] = ("lmcontract.commands.convert",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "lmcontract.commands.convert",
+    "lmcontract.commands.export",
+    "lmcontract.commands.query",
+)
 
 VALIDATE_HELP = """\
 Check each record of each FILE against the contract. FILE is .json (one record, or a list of

@@ -104,8 +104,9 @@ def stream_events(path: Path, text: str) -> Iterator[Any]:
         if not count:
             raise ReadProblem("no data: events in the stream")
         return
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
+    # JSON Lines end at "\n" only: U+2028 or U+0085 inside a string is part of the record.
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.strip(" \t\r"):
             yield parse_json(line, f"line {lineno}: ")
 
 

@@ -86,10 +86,8 @@ def shape_of(value: Any) -> tuple[int, ...]:
     return tuple(value.shape)
 
 
-def encode(value: Any) -> dict[str, Any]:
-    """A tensor as an EncodedTensor dict: dtype, shape, little-endian C-order bytes in base64."""
-    if is_encoded(value):
-        return {"dtype": value.dtype, "shape": list(value.shape), "data": value.data}
+def to_raw(value: Any) -> tuple[str, list[int], bytes]:
+    """A tensor as (dtype name, shape, its elements' bytes in little-endian C order)."""
     name = dtype_name(value)
     if name not in dtype_bytes():
         known = ", ".join(dtype_bytes())
@@ -98,7 +96,15 @@ def encode(value: Any) -> dict[str, Any]:
     raw = ctypes.string_at(flat.data_ptr(), flat.numel() * flat.element_size()) if flat.numel() else b""
     if sys.byteorder == "big" and flat.element_size() > 1:
         raw = _byteswap(raw, flat.element_size())
-    return {"dtype": name, "shape": list(value.shape), "data": base64.b64encode(raw).decode("ascii")}
+    return name, list(value.shape), raw
+
+
+def encode(value: Any) -> dict[str, Any]:
+    """A tensor as an EncodedTensor dict: dtype, shape, little-endian C-order bytes in base64."""
+    if is_encoded(value):
+        return {"dtype": value.dtype, "shape": list(value.shape), "data": value.data}
+    name, shape, raw = to_raw(value)
+    return {"dtype": name, "shape": shape, "data": base64.b64encode(raw).decode("ascii")}
 
 
 def decode(encoded: Any) -> Any:
@@ -108,19 +114,29 @@ def decode(encoded: Any) -> Any:
     """
     if isinstance(encoded, dict):
         encoded = _encoded_class().model_validate(encoded)
-    torch = _torch()
-    dtype = getattr(torch, encoded.dtype)
-    shape = list(encoded.shape)
     raw = base64.b64decode(encoded.data, validate=True)  # checked by the EncodedTensor rules
+    return from_raw(encoded.dtype, list(encoded.shape), raw)
+
+
+def from_raw(dtype: str, shape: list[int], raw: bytes) -> Any:
+    """The tensor of this dtype and shape whose little-endian C-order element bytes are ``raw``."""
+    torch = _torch()
+    size = dtype_bytes()[dtype]
     count = 1
     for n in shape:
         count *= n
+    if len(raw) != count * size:
+        raise PydanticCustomError(
+            "tensor_data",
+            "data holds {got} bytes but shape {shape} of {dtype} needs {want}",
+            {"got": len(raw), "shape": shape, "dtype": dtype, "want": count * size},
+        )
+    torch_dtype = getattr(torch, dtype)
     if count == 0:
-        return torch.empty(shape, dtype=dtype)
-    size = dtype_bytes()[encoded.dtype]
+        return torch.empty(shape, dtype=torch_dtype)
     if sys.byteorder == "big" and size > 1:
         raw = _byteswap(raw, size)
-    return torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
+    return torch.frombuffer(bytearray(raw), dtype=torch_dtype).reshape(shape)
 
 
 def as_tensor(value: Any) -> Any:
