@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup gen check-gen lint test bench docs serve clean
+.PHONY: setup gen check-gen lint test fuzz mutate bench docs serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,22 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## The merge properties with many random examples (CI runs a fixed, derandomized set).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_merge_properties.py
+
+## Mutation testing of the merge and rule modules (mutmut; slow, not part of CI): every
+## surviving mutant is listed at the end.
+mutate: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[mutate]'
+	HYPOTHESIS_PROFILE=mutate $(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut results
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) site build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) site build dist .pytest_cache .hypothesis mutants
 
 ## Build the docs site into site/ (mkdocs build --strict: any warning fails), after regenerating its pages.
 docs: gen
