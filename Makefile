@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup gen check-gen lint test bench docs serve clean
+.PHONY: setup gen check-gen lint test fuzz mutate bench docs serve clean
 
 # The TypeScript types (generated/typescript/) and their tsc test need node and the JS tools pinned
 # in package.json/package-lock.json. Where npm is installed they are set up like the venv; where it
@@ -42,11 +42,22 @@ lint: $(STAMP)
 test: $(STAMP) $(JS_TOOLS)
 	$(BIN)/python -m pytest
 
+## The merge properties with many random examples (CI runs a fixed, derandomized set).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_merge_properties.py
+
+## Mutation testing of the merge and rule modules (mutmut; slow, not part of CI): every
+## surviving mutant is listed at the end.
+mutate: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[mutate]'
+	HYPOTHESIS_PROFILE=mutate $(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut results
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) node_modules site build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules site build dist .pytest_cache .hypothesis mutants
 
 ## Build the docs site into site/ (mkdocs build --strict: any warning fails), after regenerating its pages.
 docs: gen

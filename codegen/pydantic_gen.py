@@ -10,6 +10,7 @@ generation time, so the committed module is never touched by hand:
 - a type's ``minimum_value`` is not carried onto slots of that type, and bounds on a list slot
   land on the list rather than on its elements; both are put where they belong here;
 - a ``pattern`` becomes pydantic-core's own pattern constraint instead of a Python validator;
+- the module template imports a fixed set of names; the ones the module does not use are dropped;
 - strict mode (chosen in ``lmcontract.lib.base``) would refuse enum values given as strings and
   ISO timestamps given as strings from Python, and 1.0 for an integer, which JSON Schema takes;
   those fields accept exactly what the JSON Schema accepts;
@@ -20,6 +21,7 @@ generation time, so the committed module is never touched by hand:
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from linkml.generators.pydanticgen import PydanticGenerator
@@ -146,7 +148,9 @@ class ContractPydanticGenerator(PydanticGenerator):
         elif attr.pattern is not None:
             # LinkML's pattern validator is Python code that re-compiles the regex per call and
             # quotes the whole value in its error; pydantic-core's own pattern does neither.
-            item = f"Annotated[str, Field(pattern=r{attr.pattern!r})]"
+            # repr() already writes a valid literal for the pattern; an r prefix on it would double
+            # every backslash (^\\d+$ would then match a literal backslash).
+            item = f"Annotated[str, Field(pattern={attr.pattern!r})]"
             attr.pattern = None
         elif slot.range == "JsonObject":
             item = "JsonObjectValue"
@@ -206,7 +210,30 @@ class ContractPydanticGenerator(PydanticGenerator):
         return module
 
     def after_render_template(self, template: str, sv) -> str:
-        return banner("#") + template
+        return banner("#") + drop_unused_imports(template)
+
+
+def drop_unused_imports(source: str) -> str:
+    """The module without the imports it never uses (LinkML's template imports a fixed set)."""
+    tree = ast.parse(source)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    lines = source.splitlines(keepends=True)
+    for node in reversed(tree.body):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or getattr(node, "module", None) == "__future__":
+            continue
+        keep = [a for a in node.names if (a.asname or a.name).split(".")[0] in used]
+        if len(keep) == len(node.names):
+            continue
+        if not keep:
+            text = ""
+        elif isinstance(node, ast.Import):
+            text = "".join(f"import {a.name}\n" for a in keep)
+        elif len(keep) == 1:
+            text = f"from {node.module} import {keep[0].name}\n"
+        else:
+            text = f"from {node.module} import (\n" + ",\n".join(f"    {a.name}" for a in keep) + "\n)\n"
+        lines[node.lineno - 1 : node.end_lineno] = [text]
+    return "".join(lines)
 
 
 def generate(schema: Path) -> str:

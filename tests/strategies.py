@@ -20,7 +20,10 @@ import torch
 from hypothesis import strategies as st
 
 from lmcontract import (
+    AudioPart,
     Citation,
+    CitationPart,
+    DocumentPart,
     ImagePart,
     LMError,
     LMOutput,
@@ -32,10 +35,16 @@ from lmcontract import (
     TokenAlternative,
     TokenLogprob,
     ToolCallPart,
+    ToolResult,
+    ToolResultPart,
 )
 
 FINISH = ("stop", "length", "tool_call", "content_filter", "aborted", "paused", "other")
 USAGE_FIELDS = ("input_tokens", "output_tokens", "total_tokens", "reasoning_tokens", "cache_read_tokens")
+MODE = "_mode"  # an event key: the chunk that carries the event is cumulative
+# Every kind of part; those without a field that is appended always arrive whole.
+KINDS = ("text", "thinking", "tool_call", "refusal", "image", "audio", "document", "citation", "tool_result")
+WHOLE = ("image", "audio", "document", "citation", "tool_result")
 # The dtypes the schema admits for logits and last_hidden_state (their dtypes annotation).
 DTYPES = (torch.float32, torch.float16, torch.bfloat16, torch.float64)
 # Finish reasons that cut an output short: they make truncated true (schema annotation truncates).
@@ -71,8 +80,8 @@ def tensor_rows(draw: Any, rows: int, width: int | None = None, dtype: Any = Non
 
 @st.composite
 def parts(draw: Any) -> list:
-    kind_names = st.sampled_from(["text", "thinking", "tool_call", "refusal", "image"])
-    kinds = draw(st.lists(kind_names, min_size=1, max_size=4))
+    kind_names = st.sampled_from(KINDS)
+    kinds = draw(st.lists(kind_names, min_size=1, max_size=5))
     made = []
     for position, kind in enumerate(kinds):
         extra = {"part_index": position}
@@ -99,6 +108,15 @@ def parts(draw: Any) -> list:
                 made.append(ToolCallPart(id=call_id, name=draw(words), arguments_raw=draw(unparseable), **extra))
         elif kind == "refusal":
             made.append(RefusalPart(text=draw(small_text), **extra))
+        elif kind == "citation":
+            made.append(CitationPart(citation=Citation(url=draw(words), cited_text=draw(small_text)), **extra))
+        elif kind == "tool_result":
+            result = ToolResult(tool_call_id=f"call_{position}", content=draw(json_value))
+            made.append(ToolResultPart(result=result, **extra))
+        elif kind == "audio":
+            made.append(AudioPart(data="AAAA", media_type="audio/wav", transcript=draw(small_text), **extra))
+        elif kind == "document":
+            made.append(DocumentPart(file_id=draw(words), title=draw(st.none() | words), **extra))
         else:
             made.append(ImagePart(url=f"https://example.com/{position}.png", media_type="image/png", **extra))
     return made
@@ -139,7 +157,10 @@ def usage(draw: Any) -> LMUsage:
 def output(draw: Any, index: int, errored: bool) -> LMOutput:
     n_tokens = draw(st.integers(0, 5))
     token_ids = draw(st.lists(st.integers(0, 50), min_size=n_tokens, max_size=n_tokens))
-    fields: dict[str, Any] = {"index": index, "parts": draw(parts())}
+    made = draw(parts())
+    if errored and draw(st.integers(0, 3)) == 0:
+        made = None  # failed before its first part: the error says why it has none
+    fields: dict[str, Any] = {"index": index, "parts": made}
     if n_tokens or draw(st.booleans()):
         fields["token_ids"] = token_ids
         if draw(st.booleans()):
@@ -173,8 +194,11 @@ def responses(draw: Any) -> LMResponse:
     """A random complete response: several outputs with every kind of content."""
     indices = sorted(draw(st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True)))
     errored = draw(st.integers(0, 6)) == 0
+    outputs = [draw(output(i, errored)) for i in indices]
+    if errored and draw(st.integers(0, 3)) == 0:
+        outputs = None  # the call failed before any output
     fields: dict[str, Any] = {
-        "outputs": [draw(output(i, errored)) for i in indices],
+        "outputs": outputs,
         "id": draw(st.none() | words),
         "model": draw(st.none() | words),
         "provider": draw(st.none() | words),
@@ -212,10 +236,29 @@ def _argument_text(draw: Any, part: ToolCallPart) -> str:
     return json.dumps(part.arguments, ensure_ascii=draw(st.booleans()))
 
 
+def _spread_object(draw: Any, value: Any, slots: int) -> list:
+    """A provider_data/metadata value as ``slots`` pieces merged key by key: each key's final
+    value in one piece, decoys before it, later pieces naming it not again. A value that is not
+    an object (or an empty one) goes whole into one piece."""
+    pieces: list = [None] * slots
+    if not isinstance(value, dict) or not value:
+        pieces[draw(st.integers(0, slots - 1))] = value
+        return pieces
+    for key, item in value.items():
+        final = draw(st.integers(0, slots - 1))
+        pieces[final] = {**(pieces[final] or {}), key: item}
+        for earlier in range(final):
+            if draw(st.integers(0, 3)) == 0:
+                pieces[earlier] = {**(pieces[earlier] or {}), key: "superseded"}
+    return pieces
+
+
 def _fragments(draw: Any, part: Any, keyless_ok: bool) -> list:
     """A part as the fragments a delta stream would send, first to last."""
     kind = part.type
-    if kind == "image":
+    whole = kind in WHOLE or (kind == "tool_call" and part.arguments is not None and draw(st.integers(0, 3)) == 0)
+    if whole:
+        # A part that arrives complete (Gemini's function calls, media): new unless a key pairs it.
         return [part.model_copy(deep=True)]
     if kind == "tool_call":
         texts = _pieces(draw, _argument_text(draw, part))
@@ -226,15 +269,18 @@ def _fragments(draw: Any, part: Any, keyless_ok: bool) -> list:
     citations = _pieces(draw, part.citations) if kind == "text" and part.citations is not None else []
     made = []
     id_at = draw(st.integers(0, len(texts) - 1))  # the fragment that surely carries a call's id
+    provider_data = _spread_object(draw, part.provider_data, len(texts)) if part.provider_data is not None else []
     for n, text in enumerate(texts):
         first, last = n == 0, n == len(texts) - 1
         keyed = first or not keyless_ok or draw(st.booleans())
         fields: dict[str, Any] = {"part_index": part.part_index if keyed else None}
-        if first and part.provider_data is not None:
-            fields["provider_data"] = part.provider_data
+        if provider_data and provider_data[n] is not None:
+            fields["provider_data"] = provider_data[n]
         if kind == "tool_call":
             fields["name"] = part.name if first else draw(st.sampled_from([None, ""]))
             fields["arguments_raw"] = text
+            if first and draw(st.booleans()):
+                fields["arguments"] = {}  # Anthropic's input: {} before the text arrives
             if part.id is not None and (n == id_at or draw(st.booleans())):
                 fields["id"] = part.id
         elif kind == "thinking":
@@ -282,29 +328,67 @@ def _usage_events(draw: Any, usage: LMUsage | None, slots: int) -> list[dict]:
     return events
 
 
+def _tensor_events(draw: Any, name: str, value: torch.Tensor, start: int) -> list[dict]:
+    """Rows ``start:`` of a tensor as delta pieces, sometimes with a cumulative snapshot of the
+    rows so far (which replaces the deltas before it) part-way through."""
+    rows = value.shape[0]
+    if start < rows and draw(st.integers(0, 3)) == 0:
+        cut = draw(st.integers(start, rows))
+        before = _pieces(draw, value[start:cut]) if cut > start and draw(st.booleans()) else []
+        events = [{name: piece} for piece in before]
+        events.append({name: value[:cut], MODE: "cumulative"})
+        return events + [{name: piece} for piece in _pieces(draw, value[cut:])]
+    return [{name: piece} for piece in _pieces(draw, value[start:])]
+
+
 def _output_events(draw: Any, out: LMOutput, shuffled: bool) -> list[dict]:
     """One output as a sequence of LMOutput field dicts (without index), in stream order."""
-    part_streams = [_fragments(draw, p, keyless_ok=not shuffled) for p in out.parts]
+    parts = out.parts or []
+    # Sometimes the stream starts with a cumulative snapshot of the first parts, tokens and
+    # tensor rows, and goes on in deltas (delta and cumulative chunks mixed in one stream).
+    whole = draw(st.integers(0, len(parts))) if draw(st.integers(0, 3)) == 0 else None
+    tokens = 0 if whole is None or out.token_ids is None else draw(st.integers(0, len(out.token_ids)))
+    rows = {}
+    opening: list[dict] = []
+    if whole is not None:
+        snap: dict[str, Any] = {MODE: "cumulative"}
+        if out.parts is not None:
+            snap["parts"] = [p.model_copy(deep=True) for p in parts[:whole]]
+        if out.token_ids is not None:
+            snap["token_ids"] = out.token_ids[:tokens]
+            if out.logprobs is not None:
+                snap["logprobs"] = [lp.model_copy(deep=True) for lp in out.logprobs[:tokens]]
+        for name in ("logits", "last_hidden_state"):
+            value = getattr(out, name)
+            if value is not None:
+                # With token ids, a chunk's tensors have one row per token id it carries.
+                rows[name] = tokens if out.token_ids is not None else draw(st.integers(0, value.shape[0]))
+                snap[name] = value[: rows[name]]
+        opening.append(snap)
+    part_streams = [_fragments(draw, p, keyless_ok=not shuffled) for p in parts[whole or 0 :]]
     part_events = _interleave(draw, part_streams) if shuffled else [f for s in part_streams for f in s]
     events: list[dict] = [{"parts": [fragment]} for fragment in part_events]
     # Token ids, logprobs and tensor rows, in pieces, anywhere among the part fragments.
     token_events = []
     if out.token_ids is not None:
-        cuts = _cuts(draw, len(out.token_ids))
+        cuts = _cuts(draw, len(out.token_ids) - tokens)
         for a, b in itertools.pairwise(cuts):
-            event = {"token_ids": out.token_ids[a:b]}
+            event = {"token_ids": out.token_ids[tokens + a : tokens + b]}
             if out.logprobs is not None:
-                event["logprobs"] = [lp.model_copy(deep=True) for lp in out.logprobs[a:b]]
+                event["logprobs"] = [lp.model_copy(deep=True) for lp in out.logprobs[tokens + a : tokens + b]]
+            for name in ("logits", "last_hidden_state"):
+                value = getattr(out, name)
+                if value is not None:
+                    event[name] = value[tokens + a : tokens + b]
             token_events.append(event)
+    tensor_streams = []
     for name in ("logits", "last_hidden_state"):
         value = getattr(out, name)
-        if value is not None:
-            token_events += [{name: piece} for piece in _pieces(draw, value)]
-    events = _interleave(draw, [events, token_events])
+        if value is not None and out.token_ids is None:
+            tensor_streams.append(_tensor_events(draw, name, value, rows.get(name, 0)))
+    events = opening + _interleave(draw, [events, token_events, *tensor_streams])
     # Scalars, usage and the finish come after the parts: a finish completes the tool calls.
     tail = [{} for _ in range(draw(st.integers(1, 3)))]
-    if out.provider_data is not None:
-        events.insert(draw(st.integers(0, len(events))), {"provider_data": out.provider_data})
     for name in ("provider_finish_reason", "stop_sequence"):
         value = getattr(out, name)
         if value is not None:
@@ -312,14 +396,27 @@ def _output_events(draw: Any, out: LMOutput, shuffled: bool) -> list[dict]:
             if len(tail) > 1 and draw(st.booleans()):
                 tail[0][name] = "superseded"
     if out.truncated:
-        tail[draw(st.integers(0, len(tail) - 1))]["truncated"] = True
+        at = draw(st.integers(0, len(tail) - 1))
+        tail[at]["truncated"] = True
+        if at + 1 < len(tail) and draw(st.booleans()):
+            tail[at + 1]["truncated"] = False  # a later False does not reset it
+    elif draw(st.booleans()):
+        tail[0]["truncated"] = False
     if out.error is not None:
         tail[draw(st.integers(0, len(tail) - 1))]["error"] = out.error
     if out.finish_reason is not None and out.error is None:
         tail[-1]["finish_reason"] = out.finish_reason
         if len(tail) > 1 and out.finish_reason != "error" and draw(st.booleans()):
             tail[0]["finish_reason"] = "other"  # an earlier value the last one replaces
-    events += tail
+    for event in tail:
+        if event.get("finish_reason") in TRUNCATING and event.get("truncated") is False:
+            del event["truncated"]  # one chunk cannot say both (the truncation rule refuses it)
+    # After the finish: more usage and provider_data, as OpenAI's usage chunk comes after it.
+    events += tail + [{} for _ in range(draw(st.integers(0, 2)))]
+    if out.provider_data is not None:
+        for event, piece in zip(events, _spread_object(draw, out.provider_data, len(events)), strict=True):
+            if piece is not None:
+                event["provider_data"] = piece
     for event, reported in zip(events, _usage_events(draw, out.usage, len(events)), strict=True):
         if reported:
             event["usage"] = LMUsage(**reported)
@@ -328,19 +425,25 @@ def _output_events(draw: Any, out: LMOutput, shuffled: bool) -> list[dict]:
 
 @st.composite
 def delta_chunks(draw: Any, response: LMResponse) -> list[LMResponse]:
-    """``response`` as a stream of delta chunks, outputs interleaved, parts in or out of order."""
+    """``response`` as a stream of delta chunks, outputs interleaved, parts in or out of order;
+    now and then a cumulative chunk among them."""
     shuffled = draw(st.booleans())
-    tagged = [[(out.index, e) for e in _output_events(draw, out, shuffled)] for out in response.outputs]
+    tagged = [[(out.index, e) for e in _output_events(draw, out, shuffled)] for out in response.outputs or []]
     order = _interleave(draw, tagged)
     groups: list[dict[int, dict]] = []
+    modes: list[str] = []
     for index, event in order:
-        if not groups or index in groups[-1] or draw(st.booleans()):
+        mode = event.pop(MODE, "delta")
+        if not groups or index in groups[-1] or mode != modes[-1] or mode == "cumulative" or draw(st.booleans()):
             groups.append({})
+            modes.append(mode)
         groups[-1][index] = event
     chunks = [{"outputs": [LMOutput(index=i, **e) for i, e in group.items()]} for group in groups]
-    chunks += [{} for _ in range(draw(st.integers(0, 2)))]  # trailing chunks: usage, error
+    trailing = draw(st.integers(0 if chunks else 1, 2))  # usage, error
+    chunks += [{} for _ in range(trailing)]
+    modes += ["delta"] * trailing
     _spread_response_fields(draw, response, chunks)
-    return [LMResponse(chunk_mode="delta", **c) for c in chunks]
+    return [LMResponse(chunk_mode=mode, **c) for mode, c in zip(modes, chunks, strict=True)]
 
 
 def _spread_response_fields(draw: Any, response: LMResponse, chunks: list[dict]) -> None:
@@ -353,10 +456,16 @@ def _spread_response_fields(draw: Any, response: LMResponse, chunks: list[dict])
             for at in range(first, n):
                 if at == first or draw(st.booleans()):
                     chunks[at][name] = value  # repeated later: the first one stays
-    for name in ("cost", "cache_hit", "provider_data", "metadata"):
+    for name in ("cost", "cache_hit"):
         value = getattr(response, name)
         if value is not None:
             chunks[draw(st.integers(0, n - 1))][name] = value
+    for name in ("provider_data", "metadata"):
+        value = getattr(response, name)
+        if value is not None:
+            for chunk, piece in zip(chunks, _spread_object(draw, value, n), strict=True):
+                if piece is not None:
+                    chunk[name] = piece
     for chunk, reported in zip(chunks, _usage_events(draw, response.usage, n), strict=True):
         if reported:
             chunk["usage"] = LMUsage(**reported)
@@ -370,7 +479,7 @@ def _spread_response_fields(draw: Any, response: LMResponse, chunks: list[dict])
 def _prefix_part(part: Any, fraction: float) -> Any:
     """The part as a snapshot shows it part-way through: text cut, not yet signed or parsed."""
     kind = part.type
-    if kind == "image":
+    if kind in WHOLE:
         return part.model_copy(deep=True)
     if kind == "tool_call":
         raw = part.arguments_raw if part.arguments is None else json.dumps(part.arguments)
@@ -389,12 +498,14 @@ def _prefix_part(part: Any, fraction: float) -> Any:
 def _snapshot(out: LMOutput, progress: float, final: bool, draw: Any) -> LMOutput:
     if final:
         return out.model_copy(deep=True)
-    done = progress * len(out.parts)
-    whole = int(done)
-    shown = [p.model_copy(deep=True) for p in out.parts[:whole]]
-    if whole < len(out.parts):
-        shown.append(_prefix_part(out.parts[whole], done - whole))
-    fields: dict[str, Any] = {"index": out.index, "parts": shown}
+    fields: dict[str, Any] = {"index": out.index}
+    if out.parts is not None:
+        done = progress * len(out.parts)
+        whole = int(done)
+        shown = [p.model_copy(deep=True) for p in out.parts[:whole]]
+        if whole < len(out.parts):
+            shown.append(_prefix_part(out.parts[whole], done - whole))
+        fields["parts"] = shown
     if out.token_ids is not None:
         k = int(len(out.token_ids) * progress)
         fields["token_ids"] = out.token_ids[:k]
@@ -416,7 +527,7 @@ def cumulative_chunks(draw: Any, response: LMResponse) -> list[LMResponse]:
     carries; each output's last snapshot is complete."""
     steps = draw(st.integers(1, 4))
     chunks: list[dict] = [{} for _ in range(steps)]
-    for out in response.outputs:
+    for out in response.outputs or []:
         shown_at = sorted(draw(st.lists(st.integers(0, steps - 1), min_size=1, max_size=steps, unique=True)))
         progress = sorted(draw(st.floats(0, 1)) for _ in shown_at)
         for n, (at, fraction) in enumerate(zip(shown_at, progress, strict=True)):

@@ -238,3 +238,132 @@ def test_any_accepts_arrays_in_the_json_schema_and_in_pydantic():
     }
     assert Draft201909Validator(published).is_valid(response)
     assert lmcontract.LMResponse.model_validate(response).provider_data == ["x", {"y": []}]
+
+
+# --- generator defects that once slipped through -------------------------------------------------
+
+SMALL_SCHEMA = r"""
+id: https://example.org/small
+name: small
+prefixes:
+  linkml: https://w3id.org/linkml/
+default_prefix: small
+default_range: string
+imports:
+  - linkml:types
+classes:
+  LMPart:
+    abstract: true
+    description: A part.
+    slots: [type]
+  Digits:
+    is_a: LMPart
+    description: A part holding digits and scores.
+    slots: [digits, scores]
+    slot_usage:
+      type:
+        equals_string: digits
+        ifabsent: string(digits)
+slots:
+  type:
+    description: The kind.
+    required: true
+    annotations: {merge: key}
+  digits:
+    description: Digits only.
+    pattern: "^\\d+$"
+    annotations: {merge: last_non_null}
+  scores:
+    range: float
+    multivalued: true
+    minimum_value: 0
+    description: Non-negative scores.
+    annotations: {merge: append}
+"""
+
+
+def _small_module(tmp_path: Path) -> dict:
+    from codegen import pydantic_gen
+
+    schema = tmp_path / "small.yaml"
+    schema.write_text(SMALL_SCHEMA)
+    namespace: dict = {}
+    exec(compile(pydantic_gen.generate(schema), "small_models", "exec"), namespace)
+    return namespace
+
+
+def test_a_pattern_with_a_backslash_means_what_the_schema_says(tmp_path):
+    from pydantic import ValidationError
+
+    digits = _small_module(tmp_path)["Digits"]
+    assert digits(digits="123").digits == "123"
+    for bad in ("12a", "\\d", "\\ddd"):
+        with pytest.raises(ValidationError):
+            digits(digits=bad)
+
+
+def test_bounds_on_a_list_slot_bound_each_element(tmp_path):
+    from pydantic import ValidationError
+
+    digits = _small_module(tmp_path)["Digits"]
+    assert digits(scores=[0.0, 2.5]).scores == [0.0, 2.5]
+    with pytest.raises(ValidationError, match=r"scores\.1"):
+        digits(scores=[1.0, -0.5])
+
+
+def test_the_generated_models_import_only_what_they_use():
+    tree = ast.parse((ROOT / MODELS).read_text())
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    imported = {
+        (alias.asname or alias.name).split(".")[0]
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", None) != "__future__"
+        for alias in node.names
+    }
+    assert imported and imported <= used, sorted(imported - used)
+
+
+def test_a_generator_that_cannot_run_fails_generation_and_deletes_nothing(tmp_path):
+    copy = _copy_repo(tmp_path / "repo")
+    docs_gen = copy / "codegen" / "docs_gen.py"
+    source = docs_gen.read_text()
+    docs_gen.write_text(source.replace("import yaml\n", "import yaml\nimport a_module_that_is_not_installed\n", 1))
+    before = _tree_digest(copy / "generated")
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen"], cwd=copy, env=_env("0"), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "a_module_that_is_not_installed" in result.stderr
+    assert _tree_digest(copy / "generated") == before
+
+
+def test_a_slot_without_a_merge_policy_stops_generation(tmp_path):
+    from codegen import tables_gen
+
+    schema = tmp_path / "lmcontract.yaml"
+    text = SCHEMA.read_text()
+    start = text.index("  stop_sequence:\n")
+    cut = text.index("    annotations:\n      merge: last_non_null\n", start)
+    schema.write_text(text[:cut] + text[cut + len("    annotations:\n      merge: last_non_null\n") :])
+    with pytest.raises(tables_gen.SchemaTableError, match=r"slot stop_sequence: no merge policy"):
+        tables_gen.generate(schema)
+    schema.write_text(text.replace("merge: stays_true", "merge: sometimes"))
+    with pytest.raises(tables_gen.SchemaTableError, match=r"slot truncated: unknown merge policy 'sometimes'"):
+        tables_gen.generate(schema)
+
+
+def test_every_slot_has_a_merge_policy_and_the_merge_code_reads_it():
+    from lmcontract.generated.merge_policy import POLICIES, TENSOR_SLOTS
+
+    raw = yaml.safe_load(SCHEMA.read_text())
+    for name, slot in raw["slots"].items():
+        assert slot.get("annotations", {}).get("merge"), name
+    assert POLICIES["LMOutput"]["truncated"] == "stays_true"
+    assert POLICIES["ToolCallPart"]["id"] == "key" and POLICIES["LMResponse"]["id"] == "first_wins"
+    assert TENSOR_SLOTS == {"LMOutput": ["logits", "last_hidden_state"]}
+
+
+def test_importing_the_cli_builds_no_model():
+    code = "import sys, lmcontract.cli; print('lmcontract.generated.models' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], env=_env("0"), capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import complete, cumulative_chunks, delta_chunks, mutable_ids, receiver, responses
 
 from lmcontract import LMResponse
 
-# Drawing a response and its chunks is most of the cost; keep the suite quick on two cores.
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The number of examples and their randomness come from the profile (tests/conftest.py):
+# derandomized in CI, many random examples under `make fuzz`.
+SETTINGS = settings()
+# The grouping property gets more: its failures hide in rare interleavings.
+MORE = settings(max_examples=max(300, settings.default.max_examples))
 
 
 def merged(chunks: list[LMResponse], mode: str) -> LMResponse:
@@ -41,7 +44,34 @@ def test_cumulative_snapshots_merge_back_into_the_response(data):
     assert complete(merged(chunks, "cumulative")) == response
 
 
+def _parts_only(response: LMResponse) -> LMResponse:
+    per_token = dict.fromkeys(("token_ids", "logprobs", "logits", "last_hidden_state"))
+    outputs = [o.model_copy(update=per_token) for o in response.outputs or []]
+    return response.model_copy(update={"outputs": outputs or None})
+
+
 @SETTINGS
+@given(responses())
+def test_a_complete_response_merges_back_into_itself(response):
+    assert LMResponse.from_chunks([response]) == response
+
+
+@SETTINGS
+@given(responses(), responses())
+def test_a_complete_response_extended_by_another_has_its_parts_then_the_others(a, b):
+    # Only the parts are under test: token ids and tensors of two unrelated responses may clash.
+    a, b = _parts_only(a), _parts_only(b)
+    merged_ab = copy.deepcopy(a).extend(b)
+    for output in merged_ab.outputs or []:
+        mine = next((o.parts or [] for o in a.outputs or [] if o.index == output.index), [])
+        theirs = next((o.parts or [] for o in b.outputs or [] if o.index == output.index), [])
+        shifted = [p.model_copy(update={"part_index": p.part_index + len(mine)}) for p in theirs]
+        assert (output.parts or []) == mine + shifted
+        texts = [o.text for o in (a.outputs or []) + (b.outputs or []) if o.index == output.index and o.text]
+        assert (output.text or "") == "".join(texts)
+
+
+@MORE
 @given(st.data())
 def test_merging_is_associative_over_a_chunk_sequence(data):
     response = data.draw(responses())

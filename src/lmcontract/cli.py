@@ -39,6 +39,7 @@ output is one line on stderr and exit status 2. Never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -61,9 +62,19 @@ def _resolve(kind: Any) -> type[BaseModel]:
     return getattr(lmcontract, getattr(kind, "__forward_arg__", None) or kind.__name__)
 
 
-# Every concrete part kind, from the discriminated union the generator writes (by name there).
-PART_KINDS: tuple[type[BaseModel], ...] = tuple(_resolve(k) for k in get_args(get_args(lmcontract.AnyLMPart)[0]))
-PART_TAGS = frozenset(kind.model_fields["type"].default for kind in PART_KINDS)
+@functools.cache
+def part_kinds() -> tuple[type[BaseModel], ...]:
+    """Every concrete part kind, from the discriminated union the generator writes (by name there).
+
+    A function, not a module constant: reading the union builds the models, and importing the
+    CLI module must not (``lmcontract --help`` needs none of them)."""
+    return tuple(_resolve(k) for k in get_args(get_args(lmcontract.AnyLMPart)[0]))
+
+
+@functools.cache
+def part_tags() -> frozenset[str]:
+    """The ``type`` value of every concrete part kind."""
+    return frozenset(kind.model_fields["type"].default for kind in part_kinds())
 
 # A rule in lmcontract.lib.rules starts its message with the field path it is about.
 _RULE_PATH = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): (.+)$", re.S)
@@ -82,7 +93,7 @@ def model_classes() -> dict[str, type[BaseModel]]:
 def is_part_base(name: str) -> bool:
     """True for the abstract part classes (LMPart, MediaPart): a record of one is one of its kinds."""
     cls = model_classes()[name]
-    return issubclass(cls, lmcontract.LMPart) and cls not in PART_KINDS
+    return issubclass(cls, lmcontract.LMPart) and cls not in part_kinds()
 
 
 def adapter_for(name: str) -> TypeAdapter:
@@ -93,7 +104,7 @@ def adapter_for(name: str) -> TypeAdapter:
     """
     cls = model_classes()[name]
     if is_part_base(name):
-        kinds = tuple(k for k in PART_KINDS if issubclass(k, cls))
+        kinds = tuple(k for k in part_kinds() if issubclass(k, cls))
         if len(kinds) == 1:
             return TypeAdapter(kinds[0])
         return TypeAdapter(Annotated[Union[kinds], Field(discriminator="type")])  # noqa: UP007
@@ -112,7 +123,7 @@ def field_path(loc: tuple[str | int, ...], tagged_root: bool = False) -> str:
     for i, item in enumerate(loc):
         if isinstance(item, int):
             out += f"[{item}]"
-        elif item in PART_TAGS and (
+        elif item in part_tags() and (
             (i == 0 and tagged_root) or (i >= 2 and isinstance(loc[i - 1], int) and loc[i - 2] == "parts")
         ):
             continue

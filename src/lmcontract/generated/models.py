@@ -3,19 +3,9 @@
 # Change the schema or the generator, then regenerate; `make check-gen` fails on any hand edit.
 from __future__ import annotations
 
-import re
-import sys
-from datetime import (
-    date,
-    datetime,
-    time
-)
-from decimal import Decimal
 from enum import Enum
 from typing import (
     Annotated,
-    Any,
-    ClassVar,
     Literal,
     Optional,
     Union
@@ -39,16 +29,8 @@ from lmcontract.lib.behaviour import (
 )
 from lmcontract.lib.tensors import tensor
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    RootModel,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    Strict,
-    conlist,
-    field_validator,
-    model_serializer
+    Strict
 )
 
 
@@ -349,7 +331,7 @@ class MediaPart(MediaBehaviour, LMPart):
     Media given inline as base64 data, by URL, or by a provider file id (at least one of the three), with its media type.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: str = Field(default=..., description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
@@ -362,7 +344,7 @@ class ImagePart(MediaPart):
     An image.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["image"] = Field(default="image", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
@@ -376,7 +358,7 @@ class AudioPart(MediaPart):
     """
     transcript: Optional[str] = Field(default=None, description="""A transcript of the audio.""")
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["audio"] = Field(default="audio", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
@@ -389,7 +371,7 @@ class VideoPart(MediaPart):
     A video.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["video"] = Field(default="video", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
@@ -403,7 +385,7 @@ class DocumentPart(MediaPart):
     """
     title: Optional[str] = Field(default=None, description="""A title.""")
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["document"] = Field(default="document", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
@@ -416,7 +398,7 @@ class BinaryPart(MediaPart):
     Any other binary payload, typed only by its media type.
     """
     media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
+    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["binary"] = Field(default="binary", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
@@ -531,7 +513,7 @@ class EncodedTensor(EncodedTensorBehaviour, ConfiguredBaseModel):
     """
     dtype: Annotated[TensorDtype, Strict(False)] = Field(default=..., description="""The element type.""")
     shape: list[Annotated[int, JsonInt(ge=0)]] = Field(default=..., description="""The size of each dimension, outermost first.""")
-    data: Annotated[str, Field(pattern=r'^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')] = Field(default=..., description="""The raw element bytes, little-endian, C order, base64-encoded.""")
+    data: Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')] = Field(default=..., description="""The raw element bytes, little-endian, C order, base64-encoded.""")
 
 
 class LMMessage(MessageBehaviour, ConfiguredBaseModel):

@@ -103,6 +103,8 @@ _OUTPUT_BY_CODE = frozenset({"index", "parts", "finish_reason", "error", "token_
 # Part fields with a rule of their own (pairing keys, tool-call arguments).
 _PART_BY_CODE = frozenset({"type", "part_index", "id", "name", "arguments", "arguments_raw"})
 _OPEN = "open_part"
+_REPLACED = "replaced"
+_CONTENT = ("parts", "token_ids", "logprobs", *_TENSORS)
 
 _MISSING = object()
 # Serialises every merge (see "Concurrency" above); re-entrant because finalizing and merging
@@ -285,13 +287,28 @@ def _open_part(output: BaseModel) -> Any:
 
 
 def _set_open(output: BaseModel, part: Any, journal: Journal) -> None:
+    _set_private(output, _OPEN, part, journal)
+
+
+def _set_private(output: BaseModel, key: str, value: Any, journal: Journal) -> None:
     private = output.__pydantic_private__
     if private is None:
-        object.__setattr__(output, "__pydantic_private__", {_OPEN: part})
+        object.__setattr__(output, "__pydantic_private__", {key: value})
         journal.append((object.__setattr__, output, "__pydantic_private__", None))
-    elif private.get(_OPEN) is not part:
-        journal.append((private.__setitem__, _OPEN, private.get(_OPEN)))
-        private[_OPEN] = part
+    elif private.get(key) is not value:
+        if key in private:
+            journal.append((private.__setitem__, key, private[key]))
+        else:
+            journal.append((private.pop, key))
+        private[key] = value
+
+
+def _replaced(output: BaseModel) -> frozenset:
+    """The content fields a cumulative chunk replaced in this output (kept outside its fields):
+    merged into another response as a chunk, the output replaces them there too, so a stream
+    that mixes delta and cumulative chunks gives one result however it is grouped."""
+    private = output.__pydantic_private__
+    return private.get(_REPLACED, frozenset()) if private else frozenset()
 
 
 # --- copying what is adopted from a chunk --------------------------------------------------
@@ -495,12 +512,18 @@ def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal
     cd = chunk.__dict__
     td = target.__dict__
     cumulative = mode == CUMULATIVE
+    # A complete response is a later turn: whatever its outputs once replaced, it is appended.
+    replaced = _replaced(chunk) if chunk.__pydantic_private__ and mode is not None else frozenset()
+    if cumulative:
+        replaced = frozenset(name for name in _CONTENT if cd[name] is not None)
+    if replaced:
+        _set_private(target, _REPLACED, _replaced(target) | replaced, journal)
     finished = td["finish_reason"] is not None
     if finished and journal.strict and not cumulative:
         _refuse_content_after_finish(td, cd, at)
     parts = cd["parts"]
     if parts is not None:
-        if cumulative:
+        if "parts" in replaced:
             write(target, "parts", clone(parts), journal)
             if parts:
                 _set_open(target, _map_open(chunk, parts, target.__dict__["parts"]), journal)
@@ -518,15 +541,10 @@ def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal
             if value is not None:
                 _merge_field(target, name, plan[name], value, cumulative, journal)
     if cd["token_ids"] is not None or cd["logprobs"] is not None:
-        _merge_tokens(target, cd, cumulative, journal, at)
-    if cd["refusal_logprobs"] is not None:
-        if cumulative:
-            write(target, "refusal_logprobs", clone(cd["refusal_logprobs"]), journal)
-        else:
-            _extend_list(target, "refusal_logprobs", clone(cd["refusal_logprobs"]), journal)
+        _merge_tokens(target, cd, replaced, journal, at)
     for name in _TENSORS:
         if cd[name] is not None:
-            _merge_tensor(target, name, cd[name], cumulative, journal, at)
+            _merge_tensor(target, name, cd[name], name in replaced, journal, at)
     finish = cd["finish_reason"]
     if cd["error"] is not None:
         write(target, "error", clone(cd["error"]), journal)
@@ -558,21 +576,18 @@ def _finish(output: BaseModel, reason: str, journal: Journal) -> None:
     _complete_tool_calls(output, journal)
 
 
-def _merge_tokens(target: BaseModel, cd: dict, cumulative: bool, journal: Journal, at: int | None) -> None:
+def _merge_tokens(target: BaseModel, cd: dict, replaced: frozenset, journal: Journal, at: int | None) -> None:
     td = target.__dict__
     ids, logprobs = cd["token_ids"], cd["logprobs"]
-    start = 0
-    if cumulative:
-        if ids is not None:
-            write(target, "token_ids", list(ids), journal)
-        if logprobs is not None:
-            write(target, "logprobs", clone(logprobs), journal)
-    else:
-        start = min(len(td["token_ids"] or ()), len(td["logprobs"] or ()))
-        if ids is not None:
-            _extend_list(target, "token_ids", list(ids), journal)
-        if logprobs is not None:
-            _extend_list(target, "logprobs", clone(logprobs), journal)
+    start = min(len(td["token_ids"] or ()), len(td["logprobs"] or ()))
+    for name, value in (("token_ids", ids), ("logprobs", logprobs)):
+        if value is None:
+            continue
+        if name in replaced:
+            write(target, name, clone(value), journal)
+            start = 0
+        else:
+            _extend_list(target, name, clone(value), journal)
     _check_aligned(td["token_ids"], td["logprobs"], start, at)
 
 
@@ -678,7 +693,7 @@ def _merge_parts(target: BaseModel, chunk: BaseModel, complete: bool, journal: J
     now_open = None
     for part in parts:
         if complete:
-            new = clone(part)
+            new = _new_part(part)
             index = new.__dict__["part_index"]
             if index is not None and shift:
                 new.__dict__["part_index"] = index + shift
@@ -687,7 +702,7 @@ def _merge_parts(target: BaseModel, chunk: BaseModel, complete: bool, journal: J
         else:
             position = _find_part(target, mine, part, at)
             if position < 0:
-                landed = clone(part)
+                landed = _new_part(part)
                 _insert(mine, ~position, landed, journal)
             else:
                 landed = mine[position]
@@ -695,6 +710,20 @@ def _merge_parts(target: BaseModel, chunk: BaseModel, complete: bool, journal: J
         if part is chunk_open:
             now_open = landed
     _set_open(target, now_open, journal)
+
+
+def _new_part(part: BaseModel) -> BaseModel:
+    """A copy of a chunk's part to add as a part of its own.
+
+    A call that carries text beside parsed arguments takes the text: the arguments were parsed
+    from it (or were a ``{}`` placeholder before it) and are parsed again when the call
+    completes.
+    """
+    new = clone(part)
+    nd = new.__dict__
+    if nd.get("arguments_raw") is not None and nd["arguments"] is not None:
+        nd["arguments"] = None
+    return new
 
 
 def _map_open(chunk: BaseModel, parts: list, copies: list) -> Any:
