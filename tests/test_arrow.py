@@ -227,7 +227,8 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
         yield lmcontract.LMResponse(id="bad", chunk_mode="delta", outputs=[{"index": 0, "token_ids": [2**70]}])
 
     target = tmp_path / "ds"
-    with pytest.raises(arrow.ConversionError, match=r"record 25: outputs\[\]\.token_ids\[\]: cannot be stored as int64"):
+    too_big = r"record 25: outputs\[\]\.token_ids\[\]: cannot be stored as int64"
+    with pytest.raises(arrow.ConversionError, match=too_big):
         arrow.write_dataset(source(), target, batch_size=10)
     assert list(tmp_path.iterdir()) == []
     (tmp_path / "full").mkdir()
