@@ -47,6 +47,9 @@ NOT_EXPRESSIBLE = {
     "LMResponse-duplicate-output-index.yaml": "LMResponse: no two outputs share an index.",
     "EncodedTensor-data-length-mismatch.yaml": "EncodedTensor: the base64 data holds exactly prod(shape) elements of "
     "dtype.",
+    "Citation-end-before-start.yaml": "Citation: end_index is not before start_index.",
+    "LMOutput-logits-rows-not-token-ids.yaml": "LMOutput: logits and last_hidden_state, when token_ids are present "
+    "too, have one row per token id.",
 }
 
 
