@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup gen check-gen lint test bench docs serve clean
+.PHONY: setup gen check-gen lint test bench fuzz docs serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## Fuzz the command line against the library, long and random (tests/test_fuzz_cli_agrees.py).
+## `make test` runs the same tests derandomized, with few examples.
+FUZZ_EXAMPLES ?= 20000
+fuzz: $(STAMP)
+	LMCONTRACT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LMCONTRACT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -x \
+		-p no:cacheprovider tests/test_fuzz_cli_agrees.py
 
 clean:
 	rm -rf $(VENV) site build dist .pytest_cache .hypothesis
