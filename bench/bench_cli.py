@@ -29,7 +29,7 @@ from bench.bench_core import realistic_response
 
 TIME_TARGET = 1.2
 RSS_TARGET_MB = 100
-ROUNDS = 3
+ROUNDS = 2
 LOOP = (
     "import sys\n"
     "from lmcontract import LMResponse\n"
