@@ -42,9 +42,6 @@ lint: $(STAMP)
 test: $(STAMP) $(JS_TOOLS)
 	$(BIN)/python -m pytest
 
-## The merge properties with many random examples (CI runs a fixed, derandomized set).
-fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_merge_properties.py
 
 ## Mutation testing of the merge and rule modules (mutmut; slow, not part of CI): every
 ## surviving mutant is listed at the end.
@@ -55,6 +52,14 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## Long random runs: the merge properties with many examples, and the command line fuzzed
+## against the library (tests/test_fuzz_cli_agrees.py). `make test` runs both derandomized.
+FUZZ_EXAMPLES ?= 20000
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_merge_properties.py
+	LMCONTRACT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LMCONTRACT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -x \
+		-p no:cacheprovider tests/test_fuzz_cli_agrees.py
 
 clean:
 	rm -rf $(VENV) node_modules site build dist .pytest_cache .hypothesis mutants

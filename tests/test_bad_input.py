@@ -219,6 +219,27 @@ def test_writing_to_a_full_or_closed_output_is_one_line_not_a_traceback(tmp_path
     assert len(err.splitlines()) <= 1
 
 
+def test_a_closed_standard_output_is_one_line_not_a_traceback(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(RECORD % ',"cost":-1')
+    for args in (("schema",), ("validate", str(path))):
+        done = subprocess.run(
+            [COMMAND, *args],
+            stdout=None,
+            stderr=subprocess.PIPE,
+            close_fds=True,
+            preexec_fn=lambda: os.close(1),
+            timeout=120,
+        )
+        err = done.stderr.decode()
+        assert done.returncode == 2 and "Traceback" not in err, err
+        assert err == "lmcontract: error: cannot write the output: standard output is closed\n"
+    quiet = subprocess.run(
+        [COMMAND, "validate", "-q", str(path)], stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), timeout=120
+    )
+    assert (quiet.returncode, quiet.stderr) == (1, b"")
+
+
 def test_quiet_and_json_output_for_scripts(tmp_path):
     bad = tmp_path / "r.jsonl"
     bad.write_text((RECORD % "") + "\n" + (RECORD % ',"cost":-1') + "\n{oops\n")

@@ -49,6 +49,9 @@ NOT_EXPRESSIBLE = {
     "has one entry per prompt token from the second on.",
     "EncodedTensor-data-length-mismatch.yaml": "EncodedTensor: the base64 data holds exactly prod(shape) elements of "
     "dtype.",
+    "Citation-end-before-start.yaml": "Citation: end_index is not before start_index.",
+    "LMOutput-logits-rows-not-token-ids.yaml": "LMOutput: logits and last_hidden_state, when token_ids are present "
+    "too, have one row per token id.",
 }
 
 

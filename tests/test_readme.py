@@ -1,6 +1,8 @@
 """The README's example is real code: run it."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -18,3 +20,33 @@ def test_readme_names_the_two_commands_ci_runs():
     ci = (README.parent / ".ci" / "run").read_text()
     assert "make gen" in text and "make test" in text
     assert "\nmake test\n" in ci
+
+
+EXIT_STATUS = [
+    "**0** every record valid",
+    "**1** some record invalid",
+    "**2** some input unreadable",
+]
+OUTPUT_LINES = [
+    "FILE:RECORD: FIELD.PATH: MESSAGE",
+    "ok: N records valid as CLASS in M files",
+    "failed: N records read from M files: K invalid as CLASS, U unreadable",
+    "lmcontract: error: FILE[:LINE]: MESSAGE",
+]
+
+
+def test_readme_and_validate_help_describe_the_exit_status_and_output_the_cli_tests_check():
+    text = " ".join(README.read_text().split())
+    for phrase in EXIT_STATUS + OUTPUT_LINES + ["--quiet", "--json", "--format"]:
+        assert phrase in text, phrase
+    command = str(Path(sys.executable).with_name("lmcontract"))
+    shown = subprocess.run([command, "validate", "--help"], capture_output=True, text=True, check=True).stdout
+    help_text = " ".join(shown.split())
+    for phrase in ["0 every record valid", "1 some record invalid", "2 some input unreadable"]:
+        assert phrase in help_text, phrase
+    for line in OUTPUT_LINES:
+        assert line in help_text, (line, help_text)
+    # The formats the tests check are the ones the command prints.
+    tests = (README.parent / "tests" / "test_bad_input.py").read_text()
+    assert "failed: 3 records read from 1 file: 1 invalid as LMResponse, 0 unreadable" in tests
+    assert "ok: 1 record valid as LMResponse in 1 file" in tests

@@ -209,7 +209,7 @@ def validate_files(
     stdin: Any = None,
 ) -> int:
     """Validate every record of every file; report as ``mode`` (text, json, quiet); return the exit status."""
-    report = Report(mode, out or sys.stdout, err or sys.stderr)
+    report = Report(mode, out or sys.stdout, err or sys.stderr or open(os.devnull, "w"))
     validate: Callable[[Any], Any] = adapter_for(class_name).validate_python
     tagged_root = is_part_base(class_name)
     records = invalid = unreadable = 0
@@ -321,7 +321,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "validate":
         if args.class_name not in model_classes():
             known = ", ".join(sorted(model_classes()))
-            print(f"{PROG}: error: unknown class {args.class_name!r}; one of: {known}", file=sys.stderr)
+            _say(f"{PROG}: error: unknown class {args.class_name!r}; one of: {known}")
             return 2
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")
@@ -337,11 +337,25 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def _say(line: str) -> None:
+    """One line on stderr, if there is a stderr at all."""
+    if sys.stderr is not None:
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except OSError:
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     # torch, loaded only to decode a tensor, warns on stderr when numpy is absent; not our news.
     warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if sys.stdout is None:  # started with its standard output closed (lmcontract schema >&-)
+        if not getattr(args, "quiet", False):
+            _say(f"{PROG}: error: cannot write the output: standard output is closed")
+            return 2
+        sys.stdout = open(os.devnull, "w")  # --quiet writes nothing to it
     try:
         status = _run(args, parser)
         sys.stdout.flush()
@@ -353,10 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         # stdout pointed at /dev/null so that the interpreter's last flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         reason = "the reader closed it" if isinstance(exc, BrokenPipeError) else exc.strerror or str(exc)
-        try:
-            print(f"{PROG}: error: cannot write the output: {reason}", file=sys.stderr, flush=True)
-        except OSError:
-            pass
+        _say(f"{PROG}: error: cannot write the output: {reason}")
         return 2
 
 

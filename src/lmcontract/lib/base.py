@@ -14,11 +14,8 @@ from pydantic import (
     ConfigDict,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
-    PlainSerializer,
-    PlainValidator,
     Strict,
     ValidationError,
-    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -130,31 +127,32 @@ JsonObjectValue = Annotated[dict[str, Any], AfterValidator(_json_value)]
 NEG_INFINITY_TEXT = "-Infinity"
 
 
-def _log_probability(value: Any) -> Any:
-    if value == NEG_INFINITY_TEXT and isinstance(value, str):
-        return -math.inf
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise PydanticCustomError(
-            "float_type", 'Input should be a number or "-Infinity", got {value}', {"value": repr(value)}
+def _minus_infinity(_: str) -> float:
+    return -math.inf
+
+
+class _LogProbability:
+    """Field metadata of a log-probability: a number <= 0, or -inf, which JSON carries as the
+    string "-Infinity" (written so by ContractModel's ``ser_json_inf_nan``). NaN and +inf are
+    refused. All checked in pydantic-core, not in Python, as there is one per token."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.union_schema(
+            [
+                core_schema.float_schema(le=0, allow_inf_nan=True, strict=True),
+                core_schema.no_info_after_validator_function(
+                    _minus_infinity, core_schema.literal_schema([NEG_INFINITY_TEXT])
+                ),
+            ],
+            custom_error_type="log_probability",
+            custom_error_message=f'Input should be a number less than or equal to 0, or "{NEG_INFINITY_TEXT}"',
         )
-    value = float(value)
-    if math.isnan(value) or value > 0:
-        raise PydanticCustomError(
-            "less_than_equal", "Input should be less than or equal to 0 (or -Infinity), got {value}", {"value": value}
-        )
-    return value
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
+        return {"anyOf": [{"type": "number", "maximum": 0}, {"const": NEG_INFINITY_TEXT}]}
 
 
-def _log_probability_json(value: float) -> Any:
-    return NEG_INFINITY_TEXT if value == -math.inf else value
-
-
-LogProbability = Annotated[
-    float,
-    PlainValidator(_log_probability),
-    PlainSerializer(_log_probability_json, when_used="json"),
-    WithJsonSchema({"anyOf": [{"type": "number", "maximum": 0}, {"const": NEG_INFINITY_TEXT}]}),
-]
+LogProbability = Annotated[float, _LogProbability()]
 
 
 def _integral(value: float) -> int:
@@ -220,6 +218,9 @@ class ContractModel(BaseModel):
         # JSON has no NaN or infinite numbers: a float field that took one could not be written
         # and read back. (A log-probability takes -inf through its own type, LogProbability.)
         allow_inf_nan=False,
+        # So the one non-finite number a model can hold, a log-probability of -inf, is written
+        # as "-Infinity" (which LogProbability reads back), not as null.
+        ser_json_inf_nan="strings",
     )
 
     @classmethod

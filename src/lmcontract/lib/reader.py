@@ -16,9 +16,9 @@ JSON is read by ``lmcontract.lib.jsontext``, the reader behind ``model_validate_
 record is readable here exactly when the library can read it: no byte order mark, no lone
 surrogate escape, no duplicate key, no NaN or Infinity, at most ``MAX_DEPTH`` nested arrays
 and objects. YAML is held to the same: duplicate keys, an alias that contains itself, tags
-with no JSON form (``!!binary``, ``!!set``, ``!!python/...``), non-finite numbers, lone
-surrogates and nesting deeper than ``MAX_DEPTH`` are refused. (A byte order mark, which YAML
-allows, is skipped.)
+with no JSON form (``!!binary``, ``!!set``, ``!!python/...``), keys that are not strings,
+non-finite numbers, lone surrogates and nesting deeper than ``MAX_DEPTH`` are refused. (A byte
+order mark, which YAML allows, is skipped.)
 
 What cannot be read is an ``InputProblem``: raised when the whole input is unusable, yielded
 for a bad line of a JSON Lines file so that the other lines are still read.
@@ -232,6 +232,10 @@ def yaml_loader() -> Any:
                     duplicate = key in seen
                 except TypeError:
                     raise ConstructorError(None, None, "a key that is a list or mapping", key_node.start_mark) from None
+                if not isinstance(key, str):
+                    raise ConstructorError(
+                        None, None, f"key {key!r} is not a string, as every JSON key is", key_node.start_mark
+                    )
                 if duplicate:
                     raise ConstructorError(None, None, f"duplicate key {key!r} in one mapping", key_node.start_mark)
                 seen.add(key)

@@ -106,10 +106,15 @@ def output_problems(output: Any) -> Iterator[str]:
             yield (
                 f"logprobs: {len(logprobs)} entries but token_ids has {len(token_ids)}; they must align one to one"
             )
-        else:
+        elif isinstance(output, dict):  # raw input: anything may be anything
             for pos, (tid, lp) in enumerate(zip(token_ids, logprobs, strict=True)):
                 lp_id = _int(_get(lp, "token_id"))
                 if lp_id is not None and _int(tid) is not None and lp_id != tid:
+                    yield f"logprobs[{pos}].token_id: {lp_id} but token_ids[{pos}] is {tid}"
+        else:  # a validated output, one entry per token: the direct way
+            for pos, (tid, lp) in enumerate(zip(token_ids, logprobs, strict=True)):
+                lp_id = lp.token_id
+                if lp_id is not None and lp_id != tid:
                     yield f"logprobs[{pos}].token_id: {lp_id} but token_ids[{pos}] is {tid}"
     if isinstance(token_ids, list):
         for name in _tensor_slots():
