@@ -206,7 +206,7 @@ def _series(label: str, make: Callable[[int], bytes], ours: Callable, theirs: Ca
     return ok
 
 
-def main(repeats: int = 5) -> int:
+def main(repeats: int = 7) -> int:
     try:
         import anthropic  # noqa: F401
         import openai  # noqa: F401

@@ -68,21 +68,25 @@ def _reject(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_events(text: str) -> list[Any]:
-    """The parsed JSON data of every event of a stream's text, ``[DONE]`` left out.
+def parse_events(text: str, batch: int = 256) -> Iterator[Any]:
+    """The parsed JSON data of every event of a stream's text, in order, ``[DONE]`` left out.
 
-    The same as ``[json.loads(e.data) for e in iter_events(text)]`` (NaN and Infinity refused),
-    only faster; a stream whose events have several data lines takes the general path. Raises
-    ``ValueError`` if some event's data is not JSON (``iter_events`` then says which).
+    The same as ``json.loads(e.data) for e in iter_events(text)`` (NaN and Infinity refused),
+    only faster: the data lines are found with one regular expression and decoded ``batch`` at a
+    time as one JSON array, so a long stream's events are not all alive at once. A stream whose
+    events have several data lines takes the general path. Raises ``ValueError`` when some
+    event's data is not JSON (``iter_events`` then says which).
     """
     text = _normalise(text)
     if _IRREGULAR.search(text):
-        return [_DECODER.decode(e.data) for e in iter_events(text)]
+        for event in iter_events(text):
+            yield _DECODER.decode(event.data)
+        return
     datas = [d for d in _DATA_LINE.findall(text) if d != DONE]
-    if not datas:
-        return []
-    values = _DECODER.decode("[" + ",".join(datas) + "]")
-    if len(values) != len(datas):
-        # Some event's data held more than one value ("1, 2"): not JSON on its own.
-        return [_DECODER.decode(d) for d in datas]
-    return values
+    for start in range(0, len(datas), batch):
+        group = datas[start : start + batch]
+        values = _DECODER.decode("[" + ",".join(group) + "]")
+        if len(values) != len(group):
+            # Some event's data held more than one value ("1, 2"): not JSON on its own.
+            values = [_DECODER.decode(d) for d in group]
+        yield from values

@@ -25,6 +25,12 @@ class BaseStreamImporter:
         """The chunks the end of the stream still owes, as dicts."""
         return []
 
+    def feed_into(self, event: Any, accumulator: Any) -> None:
+        """Merge one event's chunks into an ``Accumulator``; an importer may take a shortcut
+        for its most common events (a text fragment of an open part) that gives the same result."""
+        for chunk in self.feed_dicts(event):
+            accumulator.add(chunk)
+
     def feed(self, event: Any) -> list:
         """The ``LMResponse`` delta chunks one provider event makes (often one, none for a ping)."""
         from lmcontract import LMResponse
@@ -51,11 +57,9 @@ def merged(importer: BaseStreamImporter, events: Iterable[Any]) -> Any:
     from lmcontract.importers.accumulate import Accumulator
 
     accumulator = Accumulator()
-    add = accumulator.add
-    feed = importer.feed_dicts
+    feed_into = importer.feed_into
     for event in events:
-        for chunk in feed(event):
-            add(chunk)
+        feed_into(event, accumulator)
     for chunk in importer.close_dicts():
-        add(chunk)
+        accumulator.add(chunk)
     return accumulator.result()
