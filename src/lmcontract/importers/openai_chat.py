@@ -18,6 +18,7 @@ Stream traps handled here:
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from typing import Any
 
@@ -151,7 +152,7 @@ def _message_parts(message: dict) -> list[dict]:
     if message.get("refusal"):
         add({"type": "refusal", "text": message["refusal"]})
     if message.get("audio"):
-        add(_audio_part(message["audio"], 0))
+        add(_audio_part(message["audio"], 0))  # add() sets its part_index
     calls = list(message.get("tool_calls") or ())
     if message.get("function_call"):
         calls.append({"function": message["function_call"]})
@@ -220,13 +221,14 @@ def from_payload(payload: Any, *, provider: str = PROVIDER) -> Any:
 class _Choice:
     """What a stream must remember about one choice: its parts' indexes and its tool-call ids."""
 
-    __slots__ = ("call_ids", "finished", "next_index", "parts")
+    __slots__ = ("audio", "call_ids", "finished", "next_index", "parts")
 
     def __init__(self) -> None:
         self.parts: dict[Any, int] = {}  # part key -> part_index
         self.call_ids: dict[int, str] = {}  # tool_calls[].index -> id
         self.next_index = 0
         self.finished = False
+        self.audio: _Audio | None = None
 
     def index_of(self, key: Any) -> int:
         found = self.parts.get(key)
@@ -234,6 +236,31 @@ class _Choice:
             found = self.parts[key] = self.next_index
             self.next_index += 1
         return found
+
+
+class _Audio:
+    """Streamed audio, held until the choice ends: each ``data`` fragment is base64 of its own
+    (padded), so the fragments cannot be appended as text; the bytes are joined instead."""
+
+    __slots__ = ("data", "fields", "transcript")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.transcript: list[str] = []
+        self.fields: dict[str, Any] = {}
+
+    def add(self, audio: dict) -> None:
+        if audio.get("data"):
+            self.data += base64.b64decode(audio["data"])
+        if audio.get("transcript"):
+            self.transcript.append(audio["transcript"])
+        self.fields.update((k, v) for k, v in audio.items() if k not in ("data", "transcript") and v is not None)
+
+    def part(self, part_index: int) -> dict:
+        whole = {**self.fields, "transcript": "".join(self.transcript)}
+        if self.data:
+            whole["data"] = base64.b64encode(bytes(self.data)).decode("ascii")
+        return _audio_part(whole, part_index)
 
 
 class StreamImporter(BaseStreamImporter):
@@ -296,7 +323,10 @@ class StreamImporter(BaseStreamImporter):
         if delta.get("function_call"):
             parts.append(self._call(state, {"index": -1, "function": delta["function_call"]}))
         if delta.get("audio"):
-            raise ImportProblem("delta.audio: streamed audio is not imported yet; import the complete payload")
+            if state.audio is None:
+                state.audio = _Audio()
+                state.index_of("audio")
+            state.audio.add(delta["audio"])
         extra = _extras(choice, _CHOICE_MAPPED) or {}
         delta_extra = _extras(delta, _MESSAGE_MAPPED)
         if delta_extra:
@@ -310,6 +340,9 @@ class StreamImporter(BaseStreamImporter):
             finish = _finish(raw)
             output.update(finish)
             state.finished = True
+            if state.audio is not None:
+                parts.append(state.audio.part(state.parts["audio"]))
+                state.audio = None
             if not state.parts and not parts and _empty_output_needs_text(finish):
                 parts.append({"type": "text", "text": "", "part_index": state.index_of("text")})
         if parts:
@@ -324,7 +357,9 @@ class StreamImporter(BaseStreamImporter):
             if call_id is not None:
                 position = next((i for i, known in state.call_ids.items() if known == call_id), None)
             if position is None:
-                position = max(state.call_ids, default=0) if call_id is None else len(state.call_ids) + 1000
+                # An id not seen before starts a new call; no id continues the last one.
+                last = max(state.call_ids, default=-1)
+                position = last + 1 if call_id is not None else max(last, 0)
         if call_id is not None:
             state.call_ids.setdefault(position, call_id)
         else:
@@ -340,11 +375,13 @@ class StreamImporter(BaseStreamImporter):
         return part
 
     def close_dicts(self) -> list[dict]:
-        outputs = [
-            {"index": index, "parts": [{"type": "text", "text": "", "part_index": 0}]}
-            for index, state in sorted(self._choices.items())
-            if not state.parts and not state.finished
-        ]
+        outputs = []
+        for index, state in sorted(self._choices.items()):
+            if state.audio is not None:  # a stream cut before its finish chunk
+                outputs.append({"index": index, "parts": [state.audio.part(state.parts["audio"])]})
+                state.audio = None
+            elif not state.parts and not state.finished:
+                outputs.append({"index": index, "parts": [{"type": "text", "text": "", "part_index": 0}]})
         if not outputs:
             return []
         return [{"chunk_mode": "delta", "outputs": outputs}]
