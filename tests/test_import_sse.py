@@ -22,6 +22,11 @@ def test_lone_cr_line_ends():
     assert list(parse_events("data: 1\r\rdata: 2\r\r")) == [1, 2]
 
 
+def test_multi_line_data_after_regular_events_takes_the_general_path():
+    text = "data: 1\n\n" * 50 + "data: [2,\ndata: 3]\n\n" + "data: 4\n\n"
+    assert list(parse_events(text, window=30)) == [1] * 50 + [[2, 3], 4]
+
+
 def test_an_event_holding_two_values_is_not_json_even_when_joined():
     with pytest.raises(ValueError):
         list(parse_events("data: 1, 2\n\ndata: 3\n\n"))
@@ -33,10 +38,10 @@ def test_nan_is_refused():
 
 
 @given(st.lists(st.dictionaries(st.text(max_size=3), st.integers() | st.text(max_size=4)), max_size=30),
-       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.integers(1, 7))
-def test_parse_events_equals_the_general_reader(values, newline, named, batch):
+       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.integers(1, 90))
+def test_parse_events_equals_the_general_reader(values, newline, named, window):
     text = "".join(
         (f"event: e{i}{newline}" if named else "") + f"data: {json.dumps(v)}{newline}{newline}"
         for i, v in enumerate(values)
     ) + f"data: [DONE]{newline}{newline}"
-    assert list(parse_events(text, batch=batch)) == [json.loads(e.data) for e in iter_events(text)] == values
+    assert list(parse_events(text, window=window)) == [json.loads(e.data) for e in iter_events(text)] == values
