@@ -155,3 +155,12 @@ def test_a_tool_call_without_index_is_found_by_its_id():
     ]
     calls = openai_chat.import_stream(events).outputs[0].tool_calls
     assert [(c.id, c.name, c.arguments) for c in calls] == [("a", "f", {}), ("b", "g", {"x": 1})]
+
+
+def test_an_error_chunk_mid_stream_ends_the_choice_in_error_and_is_not_provider_data():
+    events = sse_events("parallel-tool-calls.sse")[:3]
+    events.append({"error": {"message": "The server had an error", "type": "server_error", "code": None}})
+    response = openai_chat.import_stream(events)
+    assert (response.error.code, response.error.message) == ("server_error", "The server had an error")
+    assert response.outputs[0].finish_reason == "error"
+    assert "error" not in (response.provider_data or {})

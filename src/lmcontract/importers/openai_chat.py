@@ -36,7 +36,7 @@ USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]
 
 # Members mapped to contract fields; any other member is kept in provider_data. ``object`` only
 # says which payload this is (chat.completion or chat.completion.chunk) and is dropped.
-_RESPONSE_MAPPED = frozenset({"id", "object", "created", "model", "choices", "usage"})
+_RESPONSE_MAPPED = frozenset({"id", "object", "created", "model", "choices", "usage", "error"})
 _CHOICE_MAPPED = frozenset({"index", "message", "delta", "logprobs", "finish_reason"})
 _MESSAGE_MAPPED = frozenset(
     {"role", "content", "refusal", "tool_calls", "function_call", "reasoning_content", "reasoning", "annotations",
@@ -211,6 +211,8 @@ def from_payload(payload: Any, *, provider: str = PROVIDER) -> Any:
             output["provider_data"] = extra
         outputs.append(output)
     response["outputs"] = outputs
+    if payload.get("error") is not None:
+        response["error"] = _error(payload["error"])
     usage = usage_record(USAGE, payload.get("usage"))
     if usage:
         response["usage"] = usage
@@ -280,7 +282,8 @@ class StreamImporter(BaseStreamImporter):
             out.update(_response_fields(chunk, self.provider))
             self._identified = True
             self._last_extra = out.get("provider_data")
-        elif len(chunk) > 6 or "usage" not in chunk:
+        else:
+            # Sent again on every chunk (system_fingerprint, ...): passed on only when it changes.
             extra = _extras(chunk, _RESPONSE_MAPPED)
             if extra and extra != self._last_extra:
                 out["provider_data"] = extra
