@@ -153,3 +153,15 @@ def test_ping_and_event_lines_of_an_anthropic_stream(tmp_path):
     crlf.write_bytes(text.replace("\n", "\r\n").encode())
     [response] = responses(run("convert", "--from", "anthropic", str(crlf)))
     assert response.usage.input_tokens == 55196
+
+
+def test_a_gemini_json_array_is_one_stream(tmp_path):
+    # streamGenerateContent without alt=sse answers with a JSON array of the chunks.
+    from lmcontract.importers.sse import iter_events
+
+    sse = (RECORDED / "gemini" / "thought-signature-function-calls.sse").read_text()
+    array = tmp_path / "stream.json"
+    array.write_text(json.dumps([json.loads(e.data) for e in iter_events(sse)]))
+    complete = RECORDED / "gemini" / "thought-signature-function-calls.json"
+    streamed, whole = responses(run("convert", "--from", "gemini", str(array), str(complete)))
+    assert streamed == whole
