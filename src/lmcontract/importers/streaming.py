@@ -56,6 +56,11 @@ def merged(importer: BaseStreamImporter, events: Iterable[Any]) -> Any:
     """One complete ``LMResponse`` from a whole stream: imported, merged, validated once."""
     from lmcontract.importers.accumulate import Accumulator
 
+    if type(importer).feed_dicts is BaseStreamImporter.feed_dicts:
+        # An importer that builds its chunks as models (it defines feed, not feed_dicts).
+        from lmcontract import LMResponse
+
+        return LMResponse.from_chunks(importer.chunks(events))
     accumulator = Accumulator()
     feed_into = importer.feed_into
     for event in events:
