@@ -126,3 +126,42 @@ def test_other_files_still_convert_after_a_bad_one(tmp_path):
     assert result.returncode == 2
     assert len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("openai-chat", "parallel-tool-calls"),
+        ("openai-completions", "logprobs-length"),
+        ("openai-responses", "reasoning-search-function-call"),
+        ("anthropic", "thinking-citations-tool-use"),
+        ("gemini", "thought-signature-function-calls"),
+    ],
+)
+def test_every_format_converts_its_stream_and_payload_to_the_same_response(fmt, name):
+    folder = RECORDED / fmt
+    streamed, complete = responses(run("convert", "--from", fmt, str(folder / f"{name}.sse"),
+                                       str(folder / f"{name}.json")))
+    assert streamed == complete
+    assert streamed.outputs[0].parts
+
+
+def test_ping_and_event_lines_of_an_anthropic_stream(tmp_path):
+    text = (RECORDED / "anthropic" / "thinking-citations-tool-use.sse").read_text()
+    assert "event: ping" in text
+    crlf = tmp_path / "crlf.sse"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode())
+    [response] = responses(run("convert", "--from", "anthropic", str(crlf)))
+    assert response.usage.input_tokens == 55196
+
+
+def test_a_gemini_json_array_is_one_stream(tmp_path):
+    # streamGenerateContent without alt=sse answers with a JSON array of the chunks.
+    from lmcontract.importers.sse import iter_events
+
+    sse = (RECORDED / "gemini" / "thought-signature-function-calls.sse").read_text()
+    array = tmp_path / "stream.json"
+    array.write_text(json.dumps([json.loads(e.data) for e in iter_events(sse)]))
+    complete = RECORDED / "gemini" / "thought-signature-function-calls.json"
+    streamed, whole = responses(run("convert", "--from", "gemini", str(array), str(complete)))
+    assert streamed == whole

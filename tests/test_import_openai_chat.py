@@ -120,3 +120,47 @@ def test_logprobs_keep_rank_of_alternatives():
     assert (entry.token, entry.bytes, [(a.token, a.rank) for a in entry.top]) == (
         "Hi", [72, 105], [("Hi", 1), ("Hello", 2)]
     )
+
+
+def test_streamed_audio_fragments_are_joined_as_bytes_not_as_base64_text():
+    import base64
+
+    pcm = bytes(range(256)) * 3
+    pieces = [pcm[:100], pcm[100:401], pcm[401:]]  # each base64-encoded on its own, padded
+    head = {"id": "chatcmpl-a", "created": 1, "model": "gpt-4o-audio-preview"}
+
+    def chunk(audio: dict, finish: str | None = None) -> dict:
+        return {**head, "choices": [{"index": 0, "delta": {"audio": audio} if audio else {}, "finish_reason": finish}]}
+
+    events = [chunk({"id": "audio_1", "transcript": "Hel", "expires_at": 1763803600})]
+    events += [chunk({"data": base64.b64encode(p).decode()}) for p in pieces]
+    events += [chunk({"transcript": "lo."}), chunk({}, "stop")]
+    assert "=" in base64.b64encode(pieces[0]).decode()  # appending the text would corrupt it
+    streamed = openai_chat.import_stream(events)
+    payload = {**head, "choices": [{"index": 0, "finish_reason": "stop", "message": {
+        "role": "assistant", "content": None,
+        "audio": {"id": "audio_1", "data": base64.b64encode(pcm).decode(), "transcript": "Hello.",
+                  "expires_at": 1763803600}}}]}
+    assert streamed == openai_chat.from_payload(payload)
+    [audio] = streamed.outputs[0].parts
+    assert (base64.b64decode(audio.data), audio.transcript, audio.provider_data["id"]) == (pcm, "Hello.", "audio_1")
+
+
+def test_a_tool_call_without_index_is_found_by_its_id():
+    events = [
+        {"id": "c", "choices": [{"index": 0, "delta": {"tool_calls": [
+            {"id": "a", "function": {"name": "f", "arguments": "{}"}},
+            {"id": "b", "function": {"name": "g", "arguments": '{"x": 1}'}}]}}]},
+        {"id": "c", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]},
+    ]
+    calls = openai_chat.import_stream(events).outputs[0].tool_calls
+    assert [(c.id, c.name, c.arguments) for c in calls] == [("a", "f", {}), ("b", "g", {"x": 1})]
+
+
+def test_an_error_chunk_mid_stream_ends_the_choice_in_error_and_is_not_provider_data():
+    events = sse_events("parallel-tool-calls.sse")[:3]
+    events.append({"error": {"message": "The server had an error", "type": "server_error", "code": None}})
+    response = openai_chat.import_stream(events)
+    assert (response.error.code, response.error.message) == ("server_error", "The server had an error")
+    assert response.outputs[0].finish_reason == "error"
+    assert "error" not in (response.provider_data or {})

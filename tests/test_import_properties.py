@@ -250,3 +250,14 @@ def test_gemini_stream_equals_payload_for_any_split(a):
     check(gemini, payload, events)
     output = gemini.import_stream(events).outputs[0]
     assert output.finish_reason == ("tool_call" if a.calls else "stop")
+
+
+def test_an_importer_that_builds_models_still_merges_through_from_chunks():
+    from lmcontract.importers.streaming import BaseStreamImporter, merged
+
+    class Words(BaseStreamImporter):
+        def feed(self, event):
+            return [LMResponse(chunk_mode="delta", outputs=[{"index": 0, "parts": [
+                {"type": "text", "text": event, "part_index": 0}]}])]
+
+    assert merged(Words(), ["Hel", "lo"]).outputs[0].text == "Hello"

@@ -2,7 +2,9 @@
 
 Each FILE is read by its extension:
 
-- ``.json``: a complete (non-streamed) payload; a top-level list holds several payloads;
+- ``.json``: a complete (non-streamed) payload; a top-level list holds several payloads (for
+  ``gemini``, whose ``streamGenerateContent`` without ``alt=sse`` answers with a JSON array of
+  chunks, a list is one stream);
 - ``.sse``: a stream as sent on the wire, Server-Sent Events text (``data:`` lines, with or
   without ``event:`` lines, ``[DONE]``, ``ping`` events, LF or CRLF line ends);
 - ``.jsonl`` / ``.ndjson``: a stream, one event per non-blank line.
@@ -139,6 +141,9 @@ def convert_file(module: Any, path: Path) -> list:
     text = read_text(path)
     if suffix in PAYLOAD_SUFFIXES:
         value = parse_json(text)
+        if isinstance(value, list) and getattr(module, "JSON_ARRAY_IS_STREAM", False):
+            # Gemini's streamGenerateContent without alt=sse answers with a JSON array of chunks.
+            return [_merge_stream(module, iter(value), "chunk")]
         payloads = value if isinstance(value, list) else [value]
         if not payloads:
             raise ReadProblem("an empty list: nothing to convert")
@@ -151,14 +156,19 @@ def convert_file(module: Any, path: Path) -> list:
                 raise ImportFailed(where + _describe(exc)) from None
         return responses
 
+    unit = "event" if suffix in SSE_SUFFIXES else "line"
+    return [_merge_stream(module, stream_events(path, text), unit)]
+
+
+def _merge_stream(module: Any, events: Iterator[Any], unit: str) -> Any:
+    """One response from a stream's events; errors name the event (or line) by number."""
     importer = module.StreamImporter()
     chunks: list = []
     number = 0
-    for number, event in enumerate(stream_events(path, text), start=1):
+    for number, event in enumerate(events, start=1):
         try:
             chunks.extend(importer.feed(event))
         except _CONTENT_ERRORS as exc:
-            unit = "event" if suffix in SSE_SUFFIXES else "line"
             raise ImportFailed(f"{unit} {number}: {_describe(exc)}") from None
     if not number:
         raise ReadProblem("no events in the stream")
@@ -166,7 +176,7 @@ def convert_file(module: Any, path: Path) -> list:
         chunks.extend(importer.close())
         from lmcontract import LMResponse
 
-        return [LMResponse.from_chunks(chunks)]
+        return LMResponse.from_chunks(chunks)
     except _CONTENT_ERRORS as exc:
         raise ImportFailed(f"merging the stream: {_describe(exc)}") from None
 

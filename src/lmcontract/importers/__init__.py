@@ -9,6 +9,8 @@ One module per wire format. Each offers the same three things:
 - ``import_stream(events) -> LMResponse``: import and merge a whole stream in one call.
 
 Inputs are parsed JSON dicts or the SDK's own objects; an importer never imports a provider's SDK.
+``lmcontract.importers.streaming.BaseStreamImporter`` gives ``feed``/``close`` and a fast
+``import_stream`` to an importer that builds each chunk as a plain dict (``feed_dicts``).
 ``FORMATS`` maps the names ``lmcontract convert --from`` takes to their modules.
 """
 

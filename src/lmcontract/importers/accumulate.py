@@ -238,6 +238,20 @@ class Accumulator:
             else:
                 fields[key] = value
 
+    def append(self, index: int, part_index: int, kind: str, fragment: str) -> bool:
+        """Append a text fragment to an open part, as ``add`` would merge the chunk
+        ``{outputs: [{index, parts: [{type: kind, part_index, <its text field>: fragment}]}]}``;
+        False (nothing done) when that part is not open yet, so the caller adds the chunk."""
+        output = self.outputs.get(index)
+        if output is None or output.parts is None:
+            return False
+        part = output.parts.get(part_index)
+        if part is None or part.kind != kind or part.buffer is None:
+            return False
+        part.buffer.append(fragment)
+        self.count += 1
+        return True
+
     def result(self) -> Any:
         """The merged stream as a validated, complete ``LMResponse``."""
         from lmcontract import LMResponse

@@ -40,6 +40,12 @@ USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]
 _CARRY_NOTHING = frozenset(
     {"content_block_stop", "message_stop", "ping", "text", "thinking", "signature", "input_json", "citation"}
 )
+# Delta type -> (part kind, the delta's fragment field): what feed_into appends directly.
+_FRAGMENTS = {
+    "text_delta": ("text", "text"),
+    "thinking_delta": ("thinking", "thinking"),
+    "input_json_delta": ("tool_call", "partial_json"),
+}
 _MESSAGE_MAPPED = frozenset({"id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage"})
 _TEXT_MAPPED = frozenset({"type", "text", "citations"})
 _CITATION_FIELDS = {
@@ -186,6 +192,14 @@ class StreamImporter(BaseStreamImporter):
             if value is not None:
                 self._usage[key] = value
         return usage_record(USAGE, self._usage)
+
+    def feed_into(self, event: Any, accumulator: Any) -> None:
+        if type(event) is dict and event.get("type") == "content_block_delta":
+            delta = event["delta"]
+            kind = _FRAGMENTS.get(delta.get("type"))
+            if kind is not None and accumulator.append(0, event["index"], kind[0], delta[kind[1]]):
+                return
+        super().feed_into(event, accumulator)
 
     def feed_dicts(self, event: Any) -> list[dict]:
         ev = event if type(event) is dict else as_dict(event)

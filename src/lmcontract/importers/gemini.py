@@ -31,6 +31,9 @@ from lmcontract.lib.finish_reasons import unify_finish_reason
 
 FORMAT = "gemini"
 PROVIDER = "gemini"
+# streamGenerateContent without alt=sse answers with one JSON array of chunks: for
+# ``lmcontract convert``, a .json file holding a list is one stream, not several payloads.
+JSON_ARRAY_IS_STREAM = True
 
 # Contract usage field -> the wire counts that add up to it: data in schema/importers.yaml.
 USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]

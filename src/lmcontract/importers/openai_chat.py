@@ -18,6 +18,7 @@ Stream traps handled here:
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,7 +36,7 @@ USAGE: UsageMapping = IMPORTER_USAGE[FORMAT]
 
 # Members mapped to contract fields; any other member is kept in provider_data. ``object`` only
 # says which payload this is (chat.completion or chat.completion.chunk) and is dropped.
-_RESPONSE_MAPPED = frozenset({"id", "object", "created", "model", "choices", "usage"})
+_RESPONSE_MAPPED = frozenset({"id", "object", "created", "model", "choices", "usage", "error"})
 _CHOICE_MAPPED = frozenset({"index", "message", "delta", "logprobs", "finish_reason"})
 _MESSAGE_MAPPED = frozenset(
     {"role", "content", "refusal", "tool_calls", "function_call", "reasoning_content", "reasoning", "annotations",
@@ -151,7 +152,7 @@ def _message_parts(message: dict) -> list[dict]:
     if message.get("refusal"):
         add({"type": "refusal", "text": message["refusal"]})
     if message.get("audio"):
-        add(_audio_part(message["audio"], 0))
+        add(_audio_part(message["audio"], 0))  # add() sets its part_index
     calls = list(message.get("tool_calls") or ())
     if message.get("function_call"):
         calls.append({"function": message["function_call"]})
@@ -210,6 +211,8 @@ def from_payload(payload: Any, *, provider: str = PROVIDER) -> Any:
             output["provider_data"] = extra
         outputs.append(output)
     response["outputs"] = outputs
+    if payload.get("error") is not None:
+        response["error"] = _error(payload["error"])
     usage = usage_record(USAGE, payload.get("usage"))
     if usage:
         response["usage"] = usage
@@ -220,13 +223,14 @@ def from_payload(payload: Any, *, provider: str = PROVIDER) -> Any:
 class _Choice:
     """What a stream must remember about one choice: its parts' indexes and its tool-call ids."""
 
-    __slots__ = ("call_ids", "finished", "next_index", "parts")
+    __slots__ = ("audio", "call_ids", "finished", "next_index", "parts")
 
     def __init__(self) -> None:
         self.parts: dict[Any, int] = {}  # part key -> part_index
         self.call_ids: dict[int, str] = {}  # tool_calls[].index -> id
         self.next_index = 0
         self.finished = False
+        self.audio: _Audio | None = None
 
     def index_of(self, key: Any) -> int:
         found = self.parts.get(key)
@@ -234,6 +238,31 @@ class _Choice:
             found = self.parts[key] = self.next_index
             self.next_index += 1
         return found
+
+
+class _Audio:
+    """Streamed audio, held until the choice ends: each ``data`` fragment is base64 of its own
+    (padded), so the fragments cannot be appended as text; the bytes are joined instead."""
+
+    __slots__ = ("data", "fields", "transcript")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.transcript: list[str] = []
+        self.fields: dict[str, Any] = {}
+
+    def add(self, audio: dict) -> None:
+        if audio.get("data"):
+            self.data += base64.b64decode(audio["data"])
+        if audio.get("transcript"):
+            self.transcript.append(audio["transcript"])
+        self.fields.update((k, v) for k, v in audio.items() if k not in ("data", "transcript") and v is not None)
+
+    def part(self, part_index: int) -> dict:
+        whole = {**self.fields, "transcript": "".join(self.transcript)}
+        if self.data:
+            whole["data"] = base64.b64encode(bytes(self.data)).decode("ascii")
+        return _audio_part(whole, part_index)
 
 
 class StreamImporter(BaseStreamImporter):
@@ -253,7 +282,8 @@ class StreamImporter(BaseStreamImporter):
             out.update(_response_fields(chunk, self.provider))
             self._identified = True
             self._last_extra = out.get("provider_data")
-        elif len(chunk) > 6 or "usage" not in chunk:
+        else:
+            # Sent again on every chunk (system_fingerprint, ...): passed on only when it changes.
             extra = _extras(chunk, _RESPONSE_MAPPED)
             if extra and extra != self._last_extra:
                 out["provider_data"] = extra
@@ -296,7 +326,10 @@ class StreamImporter(BaseStreamImporter):
         if delta.get("function_call"):
             parts.append(self._call(state, {"index": -1, "function": delta["function_call"]}))
         if delta.get("audio"):
-            raise ImportProblem("delta.audio: streamed audio is not imported yet; import the complete payload")
+            if state.audio is None:
+                state.audio = _Audio()
+                state.index_of("audio")
+            state.audio.add(delta["audio"])
         extra = _extras(choice, _CHOICE_MAPPED) or {}
         delta_extra = _extras(delta, _MESSAGE_MAPPED)
         if delta_extra:
@@ -310,6 +343,9 @@ class StreamImporter(BaseStreamImporter):
             finish = _finish(raw)
             output.update(finish)
             state.finished = True
+            if state.audio is not None:
+                parts.append(state.audio.part(state.parts["audio"]))
+                state.audio = None
             if not state.parts and not parts and _empty_output_needs_text(finish):
                 parts.append({"type": "text", "text": "", "part_index": state.index_of("text")})
         if parts:
@@ -324,7 +360,9 @@ class StreamImporter(BaseStreamImporter):
             if call_id is not None:
                 position = next((i for i, known in state.call_ids.items() if known == call_id), None)
             if position is None:
-                position = max(state.call_ids, default=0) if call_id is None else len(state.call_ids) + 1000
+                # An id not seen before starts a new call; no id continues the last one.
+                last = max(state.call_ids, default=-1)
+                position = last + 1 if call_id is not None else max(last, 0)
         if call_id is not None:
             state.call_ids.setdefault(position, call_id)
         else:
@@ -340,11 +378,13 @@ class StreamImporter(BaseStreamImporter):
         return part
 
     def close_dicts(self) -> list[dict]:
-        outputs = [
-            {"index": index, "parts": [{"type": "text", "text": "", "part_index": 0}]}
-            for index, state in sorted(self._choices.items())
-            if not state.parts and not state.finished
-        ]
+        outputs = []
+        for index, state in sorted(self._choices.items()):
+            if state.audio is not None:  # a stream cut before its finish chunk
+                outputs.append({"index": index, "parts": [state.audio.part(state.parts["audio"])]})
+                state.audio = None
+            elif not state.parts and not state.finished:
+                outputs.append({"index": index, "parts": [{"type": "text", "text": "", "part_index": 0}]})
         if not outputs:
             return []
         return [{"chunk_mode": "delta", "outputs": outputs}]

@@ -24,7 +24,7 @@ FORMAT = "openai-completions"
 PROVIDER = "openai"
 USAGE = IMPORTER_USAGE[FORMAT]
 
-_RESPONSE_MAPPED = frozenset({"id", "object", "created", "model", "choices", "usage"})
+_RESPONSE_MAPPED = frozenset({"id", "object", "created", "model", "choices", "usage", "error"})
 _CHOICE_MAPPED = frozenset({"index", "text", "logprobs", "finish_reason"})
 
 

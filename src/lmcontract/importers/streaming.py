@@ -25,6 +25,12 @@ class BaseStreamImporter:
         """The chunks the end of the stream still owes, as dicts."""
         return []
 
+    def feed_into(self, event: Any, accumulator: Any) -> None:
+        """Merge one event's chunks into an ``Accumulator``; an importer may take a shortcut
+        for its most common events (a text fragment of an open part) that gives the same result."""
+        for chunk in self.feed_dicts(event):
+            accumulator.add(chunk)
+
     def feed(self, event: Any) -> list:
         """The ``LMResponse`` delta chunks one provider event makes (often one, none for a ping)."""
         from lmcontract import LMResponse
@@ -50,12 +56,15 @@ def merged(importer: BaseStreamImporter, events: Iterable[Any]) -> Any:
     """One complete ``LMResponse`` from a whole stream: imported, merged, validated once."""
     from lmcontract.importers.accumulate import Accumulator
 
+    if type(importer).feed_dicts is BaseStreamImporter.feed_dicts:
+        # An importer that builds its chunks as models (it defines feed, not feed_dicts).
+        from lmcontract import LMResponse
+
+        return LMResponse.from_chunks(importer.chunks(events))
     accumulator = Accumulator()
-    add = accumulator.add
-    feed = importer.feed_dicts
+    feed_into = importer.feed_into
     for event in events:
-        for chunk in feed(event):
-            add(chunk)
+        feed_into(event, accumulator)
     for chunk in importer.close_dicts():
-        add(chunk)
+        accumulator.add(chunk)
     return accumulator.result()
