@@ -242,3 +242,10 @@ def test_a_wrong_eos_id_would_drop_tokens_and_is_refused(greedy, prompt):
     assert any(t != 1 for t in later)  # real tokens follow the one we will call EOS
     with pytest.raises(ValueError, match=r"sequences\[0\]: tokens after position .* are not padding"):
         hf.from_generate(output, _length(prompt), eos_token_id=first, pad_token_id=1)
+
+
+def test_the_streamer_refuses_a_wrong_eos_id_too(model, tok, prompt, greedy):
+    first = greedy[0].sequences[0, _length(prompt)].item()
+    with hf.GenerateStreamer(model, eos_token_id=first, pad_token_id=1) as streamer:
+        with pytest.raises(ValueError, match=r"outputs\[0\]: token .* after the row ended is not padding"):
+            model.generate(**prompt, streamer=streamer, max_new_tokens=4, do_sample=False)

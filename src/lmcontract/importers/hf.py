@@ -274,7 +274,7 @@ class GenerateStreamer(BaseStreamer):
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
-        self.eos, _pad = _special_ids(tokenizer, eos_token_id, pad_token_id)
+        self.eos, self.pad = _special_ids(tokenizer, eos_token_id, pad_token_id)
         self.stop_strings = _as_tuple(stop_strings)
         if self.stop_strings and tokenizer is None:
             raise ValueError("stop_strings: matching stop strings needs the tokenizer")
@@ -368,7 +368,13 @@ class GenerateStreamer(BaseStreamer):
         outputs = []
         for i, token_id in enumerate(tokens):
             if self._done[i]:
-                continue  # padding after the row ended
+                if self.pad is not None and token_id != self.pad:
+                    # As in from_generate: a row's end is followed by padding only.
+                    raise ValueError(
+                        f"outputs[{i}]: token {token_id} after the row ended is not padding (pad_token_id "
+                        f"{self.pad}); are eos_token_id and stop_strings the ones generate() uses?"
+                    )
+                continue
             self._tokens[i].append(token_id)
             out: dict[str, Any] = {"index": i, "token_ids": [token_id]}
             if self._scores is not None:
