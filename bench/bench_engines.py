@@ -20,37 +20,15 @@ Run: ``python -m bench.bench_engines``.
 
 from __future__ import annotations
 
-import gc
-import random
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench.bench_merge import _best_interleaved, _verdict
 
 STREAMER_PLAIN_TARGET = 1.5
 STREAMER_TENSORS_TARGET = 1.5
 NEW_TOKENS = 64
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
-def _timed(run: Callable[[], object]) -> float:
-    gc.collect()
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
-
-
-def _best_interleaved(runs: dict, repeats: int) -> dict:
-    best = {name: float("inf") for name in runs}
-    order = list(runs)
-    for _ in range(repeats):
-        random.shuffle(order)
-        for name in order:
-            best[name] = min(best[name], _timed(runs[name]))
-    return best
 
 
 def _tiny():

@@ -151,9 +151,10 @@ def test_raw_logits_and_hidden_states_are_generates_own(greedy, prompt):
     assert torch.equal(o.last_hidden_state, torch.stack([output.hidden_states[t][-1][0, -1] for t in range(n)]))
 
 
-def test_stop_string_ends_the_output(model, tok, prompt, greedy):
-    text = hf.from_generate(greedy[0], _length(prompt), tok).outputs[0].text
-    stop = text[3:5]
+def test_stop_string_ends_the_output_where_generate_stopped(model, tok, prompt, greedy):
+    ids = hf.from_generate(greedy[0], _length(prompt), tok).outputs[0].token_ids
+    stop = tok.decode(ids[1:3])  # whole characters: generate() matches stop strings on tokens
+    assert "\ufffd" not in stop
     output, chunks = _run(
         model,
         tok,
@@ -165,8 +166,11 @@ def test_stop_string_ends_the_output(model, tok, prompt, greedy):
     )
     response = hf.from_generate(output, _length(prompt), tok, stop_strings=[stop])
     o = response.outputs[0]
-    assert o.finish_reason == "stop" and o.stop_sequence == stop and o.stop_token_id is None
-    assert stop in o.text and stop not in tok.decode(o.token_ids[:-1], skip_special_tokens=True)
+    assert (o.finish_reason, o.stop_sequence, o.stop_token_id, o.truncated) == ("stop", stop, None, False)
+    assert o.token_ids == output.sequences[0, _length(prompt) :].tolist()  # generate() stopped there too
+    # The stop string may begin in the prompt, as generate() reads it.
+    assert stop in tok.decode(prompt["input_ids"][0].tolist() + o.token_ids)
+    assert stop not in tok.decode(prompt["input_ids"][0].tolist() + o.token_ids[:-1])
     assert len(o.token_ids) < MAX_NEW
     assert LMResponse.from_chunks(chunks) == response
 
@@ -229,3 +233,19 @@ def test_streamer_detaches_from_the_model(model, tok, prompt):
 def test_prompt_length_out_of_range_is_refused(greedy):
     with pytest.raises(ValueError, match="prompt_length"):
         hf.from_generate(greedy[0], 10_000, eos_token_id=0)
+
+
+def test_a_wrong_eos_id_would_drop_tokens_and_is_refused(greedy, prompt):
+    output, _ = greedy
+    first = output.sequences[0, _length(prompt)].item()
+    later = output.sequences[0, _length(prompt) + 1 :].tolist()
+    assert any(t != 1 for t in later)  # real tokens follow the one we will call EOS
+    with pytest.raises(ValueError, match=r"sequences\[0\]: tokens after position .* are not padding"):
+        hf.from_generate(output, _length(prompt), eos_token_id=first, pad_token_id=1)
+
+
+def test_the_streamer_refuses_a_wrong_eos_id_too(model, tok, prompt, greedy):
+    first = greedy[0].sequences[0, _length(prompt)].item()
+    with hf.GenerateStreamer(model, eos_token_id=first, pad_token_id=1) as streamer:
+        with pytest.raises(ValueError, match=r"outputs\[0\]: token .* after the row ended is not padding"):
+            model.generate(**prompt, streamer=streamer, max_new_tokens=4, do_sample=False)

@@ -109,28 +109,14 @@ def _part(part: Any, where: str) -> dict[str, Any]:
 
 
 def _openai_logprobs(value: Any) -> list[dict[str, Any]] | None:
-    """OpenAI-shaped logprobs (``{"content": [...]}`` or the list) as TokenLogprob dicts."""
+    """OpenAI-shaped logprobs (``{"content": [...]}`` or the list) as TokenLogprob dicts, read
+    as the OpenAI Chat importer reads them; None for any other shape."""
+    from lmcontract.importers.openai_chat import _token
+
     content = value.get("content") if isinstance(value, dict) else value
     if not isinstance(content, list) or not all(isinstance(e, dict) and "logprob" in e for e in content):
         return None
-    out = []
-    for entry in content:
-        lp: dict[str, Any] = {"token": entry.get("token"), "logprob": entry["logprob"]}
-        if entry.get("bytes") is not None:
-            lp["bytes"] = entry["bytes"]
-        top = entry.get("top_logprobs")
-        if top:
-            lp["top"] = [
-                {
-                    "token": alt.get("token"),
-                    "logprob": alt["logprob"],
-                    "rank": rank,
-                    **({"bytes": alt["bytes"]} if alt.get("bytes") is not None else {}),
-                }
-                for rank, alt in enumerate(top, start=1)
-            ]
-        out.append(lp)
-    return out
+    return [_token(entry) for entry in content]
 
 
 def _usage(usage: Any) -> dict[str, Any] | None:

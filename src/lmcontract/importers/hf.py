@@ -6,7 +6,8 @@ output_hidden_states=True)`` (or a dict with the same keys; any of the three out
 left off) and gives one output per returned sequence, in row order:
 
 - ``token_ids``: the row past the prompt, cut after the first EOS id (which is kept: the model
-  produced it) or after the token that completed a stop string; what follows is padding;
+  produced it) or after the token that completed a stop string; what follows must be padding
+  (the pad id, when known), else a ``ValueError`` says the EOS id or stop strings are wrong;
 - ``finish_reason``: ``stop`` for an EOS (``stop_token_id`` says which) or a stop string
   (``stop_sequence``), else ``length`` (the only other way a row ends), with ``truncated``;
 - ``logprobs``: ``log_softmax`` of each step's processed scores row at the chosen token, and
@@ -113,11 +114,21 @@ def token_logprobs(scores: torch.Tensor, token_ids: list[int], top_logprobs: int
     return entries
 
 
-def _stop_string(decoder: _Decoder, token_ids: list[int], stop_strings: tuple[str, ...]) -> str | None:
+def _stop_string(
+    decoder: _Decoder, prompt: list[int], token_ids: list[int], stop_strings: tuple[str, ...]
+) -> str | None:
+    """The stop string the last of ``token_ids`` completed, if any. As ``generate()`` does, the
+    text is the prompt's and the generated tokens' together: a stop string may begin in the
+    prompt. Matched on the decoded text (special tokens skipped)."""
     if not stop_strings:
         return None
-    text = decoder.text(token_ids)
-    return next((s for s in stop_strings if s in text), None)
+    before = decoder.text(prompt + token_ids[:-1])
+    text = decoder.text(prompt + token_ids)
+    for stop in stop_strings:
+        # An occurrence that ends in what the last token added.
+        if text.find(stop, max(0, len(before) - len(stop) + 1)) != -1:
+            return stop
+    return None
 
 
 def _as_tuple(stop_strings: Any) -> tuple[str, ...]:
@@ -127,13 +138,13 @@ def _as_tuple(stop_strings: Any) -> tuple[str, ...]:
 
 
 def _kept(
-    generated: list[int], eos: set[int], decoder: _Decoder, stop_strings: tuple[str, ...]
+    prompt: list[int], generated: list[int], eos: set[int], decoder: _Decoder, stop_strings: tuple[str, ...]
 ) -> tuple[int, dict[str, Any]]:
     """How many generated tokens a row keeps, and its finish fields."""
     for j, token_id in enumerate(generated):
         if token_id in eos:
             return j + 1, {"finish_reason": "stop", "stop_token_id": token_id}
-        stop = _stop_string(decoder, generated[: j + 1], stop_strings)
+        stop = _stop_string(decoder, prompt, generated[: j + 1], stop_strings)
         if stop is not None:
             return j + 1, {"finish_reason": "stop", "stop_sequence": stop}
     return len(generated), {"finish_reason": "length", "truncated": True}
@@ -160,7 +171,7 @@ def from_generate(
     sequences = output["sequences"]
     if prompt_length < 0 or prompt_length > sequences.shape[1]:
         raise ValueError(f"prompt_length: {prompt_length} is outside the sequences' length {sequences.shape[1]}")
-    eos, _pad = _special_ids(tokenizer, eos_token_id, pad_token_id)
+    eos, pad = _special_ids(tokenizer, eos_token_id, pad_token_id)
     stops = _as_tuple(stop_strings)
     if stops and tokenizer is None:
         raise ValueError("stop_strings: matching stop strings needs the tokenizer")
@@ -173,7 +184,15 @@ def from_generate(
     total = 0
     for i, row in enumerate(rows):
         generated = row[prompt_length:]
-        kept, finish = _kept(generated, eos, decoder, stops)
+        kept, finish = _kept(row[:prompt_length], generated, eos, decoder, stops)
+        rest = generated[kept:]
+        if pad is not None and any(t != pad for t in rest):
+            # What follows the end of a row is padding; anything else means the EOS id or the
+            # stop strings given are not the ones generate() ran with, and would be dropped.
+            raise ValueError(
+                f"sequences[{i}]: tokens after position {prompt_length + kept} are not padding "
+                f"(pad_token_id {pad}); are eos_token_id and stop_strings the ones generate() used?"
+            )
         total += kept
         token_ids = generated[:kept]
         step_rows = [int(beam_indices[i, t]) for t in range(kept)] if beam_indices is not None else [i] * kept
@@ -255,7 +274,7 @@ class GenerateStreamer(BaseStreamer):
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
-        self.eos, _pad = _special_ids(tokenizer, eos_token_id, pad_token_id)
+        self.eos, self.pad = _special_ids(tokenizer, eos_token_id, pad_token_id)
         self.stop_strings = _as_tuple(stop_strings)
         if self.stop_strings and tokenizer is None:
             raise ValueError("stop_strings: matching stop strings needs the tokenizer")
@@ -284,6 +303,7 @@ class GenerateStreamer(BaseStreamer):
 
     def _reset(self) -> None:
         self._prompt_length: int | None = None
+        self._prompts: list[list[int]] = []
         self._tokens: list[list[int]] = []
         self._emitted: list[str] = []
         self._has_text: list[bool] = []
@@ -332,6 +352,7 @@ class GenerateStreamer(BaseStreamer):
     def _start(self, prompt: torch.Tensor) -> None:
         prompt = prompt if prompt.dim() == 2 else prompt[None]
         rows = prompt.tolist()
+        self._prompts = rows
         self._prompt_length = len(rows[0])
         n = len(rows)
         self._tokens = [[] for _ in range(n)]
@@ -347,7 +368,13 @@ class GenerateStreamer(BaseStreamer):
         outputs = []
         for i, token_id in enumerate(tokens):
             if self._done[i]:
-                continue  # padding after the row ended
+                if self.pad is not None and token_id != self.pad:
+                    # As in from_generate: a row's end is followed by padding only.
+                    raise ValueError(
+                        f"outputs[{i}]: token {token_id} after the row ended is not padding (pad_token_id "
+                        f"{self.pad}); are eos_token_id and stop_strings the ones generate() uses?"
+                    )
+                continue
             self._tokens[i].append(token_id)
             out: dict[str, Any] = {"index": i, "token_ids": [token_id]}
             if self._scores is not None:
@@ -362,7 +389,7 @@ class GenerateStreamer(BaseStreamer):
             if token_id in self.eos:
                 out.update(finish_reason="stop", stop_token_id=token_id)
             else:
-                stop = _stop_string(self._decoder, self._tokens[i], self.stop_strings)
+                stop = _stop_string(self._decoder, self._prompts[i], self._tokens[i], self.stop_strings)
                 if stop is not None:
                     out.update(finish_reason="stop", stop_sequence=stop)
             if "finish_reason" in out:
