@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_core, bench_merge
+from bench import bench_arrow, bench_core, bench_merge
 
 
 def main() -> int:
     failed = 0
-    for module in (bench_core, bench_merge):
+    for module in (bench_core, bench_merge, bench_arrow):
         print(f"\n== {module.__name__} ==", flush=True)
         failed += bool(module.main())
     print("\nall targets met" if not failed else f"\n{failed} benchmark group(s) missed a target")
