@@ -58,7 +58,9 @@ def _output(rng: random.Random, index: int, provider: str, weights: tuple[int, .
     if reason == "tool_call":
         for k in range(rng.choice((1, 1, 1, 2))):
             arguments = {"query": _text(rng, 2, 6), "limit": rng.randint(1, 20)}
-            parts.append({"type": "tool_call", "id": f"call_{i}_{k}", "name": rng.choice(TOOLS), "arguments": arguments})
+            parts.append(
+                {"type": "tool_call", "id": f"call_{i}_{k}", "name": rng.choice(TOOLS), "arguments": arguments}
+            )
     output: dict = {
         "index": index,
         "finish_reason": reason,

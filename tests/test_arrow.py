@@ -120,6 +120,12 @@ def test_a_value_without_an_arrow_form_is_named() -> None:
         arrow.to_arrow([good, lmcontract.LMResponse(chunk_mode="delta", outputs=[{"index": 0, "token_ids": [2**70]}])])
 
 
+def test_the_flat_table_is_not_read_back_as_records() -> None:
+    flat = arrow.outputs_table(arrow.to_arrow([lmcontract.LMResponse(chunk_mode="delta")]))
+    with pytest.raises(TypeError, match="'outputs' holds no records"):
+        arrow.from_arrow(flat)
+
+
 def test_dicts_are_validated_first() -> None:
     table = arrow.to_arrow(
         [{"chunk_mode": "delta", "outputs": [{"index": 0, "parts": [{"type": "text", "text": "hi"}]}]}]

@@ -22,7 +22,9 @@ FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```\s*$", re.M | re.S)
 # Languages that are run; the others are shown only (``sh`` for commands that change the
 # machine or the repository, such as `pip install` or `make gen`, and ``mermaid`` diagrams).
 RUN = ("python", "console")
-SHOWN = ("sh", "mermaid", "yaml", "json")
+# ``py`` is Python shown only, for code that needs a cluster (Ray, Spark); ``ts`` and ``sql`` are
+# compiled or run by their own tests (tests/test_typescript.py, tests/test_ray.py).
+SHOWN = ("sh", "mermaid", "yaml", "json", "py", "ts", "sql")
 
 
 def blocks(page: Path) -> list[tuple[str, str, int]]:

@@ -75,7 +75,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def test_site_has_every_page(site: Path):
-    for page in ("index", "quickstart", "merging", "finish-reasons", "jsonschema", "authoring", "changelog"):
+    pages = ("index", "quickstart", "merging", "finish-reasons", "jsonschema", "datasets", "authoring", "changelog")
+    for page in pages:
         assert (site / f"{page}.html").is_file(), page
     generated = sorted((ROOT / "generated" / "docs").rglob("*.md"))
     assert len(generated) > 100
@@ -89,6 +90,30 @@ def test_site_has_every_page(site: Path):
 
 def test_published_json_schema_is_served_byte_identical(site: Path):
     assert (site / "lmcontract.schema.json").read_bytes() == JSON_SCHEMA.read_bytes()
+
+
+def test_typescript_types_are_served_byte_identical_and_linked(site: Path):
+    types = ROOT / "generated" / "typescript" / "lmcontract.d.ts"
+    assert (site / "lmcontract.d.ts").read_bytes() == types.read_bytes()
+    assert '<a download href="lmcontract.d.ts">' in (site / "datasets.html").read_text()
+
+
+def test_datasets_plot_shows_the_counts_of_the_corpus(site: Path):
+    """Every bar of the plot is a real count: recomputed here from the responses themselves."""
+    from collections import Counter
+
+    sys.path.insert(0, str(ROOT))
+    try:
+        from bench.corpus import responses
+    finally:
+        sys.path.remove(str(ROOT))
+    page = (site / "datasets.html").read_text()
+    (svg,) = re.findall(r'<svg class="finish-reason-plot".*?</svg>', page, flags=re.S)
+    bars = re.findall(r'data-model="([^"]+)" data-reason="(\w+)" data-n="(\d+)"', svg)
+    drawn = {(html.unescape(m), r): int(n) for m, r, n in bars}
+    counted = Counter((r.model, o.finish_reason) for r in responses(10_000, seed=0) for o in r.outputs)
+    assert drawn == dict(counted)
+    assert len({m for m, _ in drawn}) >= 3 and len({r for _, r in drawn}) >= 4
 
 
 def test_no_cdn_or_web_font_in_any_page(site: Path):

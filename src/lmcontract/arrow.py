@@ -118,7 +118,10 @@ def from_arrow(table: pa.Table | pa.RecordBatch, cls: type[BaseModel] | None = N
     """
     if cls is None:
         meta = table.schema.metadata or {}
-        cls = getattr(lmcontract, meta.get(CLASS_KEY.encode(), b"LMResponse").decode())
+        name = meta.get(CLASS_KEY.encode(), b"LMResponse").decode()
+        cls = getattr(lmcontract, name, None)
+        if not isinstance(cls, type):
+            raise TypeError(f"a table of {name!r} holds no records to read back; from_arrow reads to_arrow's tables")
     name = _layout_name(cls)
     if isinstance(table, pa.RecordBatch):
         table = pa.Table.from_batches([table])
@@ -140,6 +143,13 @@ def _path(array: pa.Array, path: str) -> pa.Array:
     return array
 
 
+def _flatten(lists: pa.ListArray) -> pa.Array:
+    """The items of all lists, in order. (``pc.list_flatten`` cannot build an empty struct that
+    holds a JSON field.) Null lists are empty here, as write_dataset and Parquet make them."""
+    first, last = lists.offsets[0].as_py(), lists.offsets[-1].as_py()
+    return lists.values.slice(first, last - first)
+
+
 def _per_list(lists: pa.Array, values: pa.Array, op: str) -> pa.Array:
     """One aggregate of ``values`` (aligned with the flattened ``lists``) per list."""
     n = len(lists)
@@ -157,7 +167,7 @@ def outputs_table(responses: pa.Table) -> pa.Table:
     """One row per output of a responses table (``to_arrow`` of LMResponse records)."""
     outputs = responses.column("outputs").combine_chunks()
     parent = pc.list_parent_indices(outputs)
-    flat = pc.list_flatten(outputs)
+    flat = _flatten(outputs)
     whole = pa.StructArray.from_arrays(
         [responses.column(n).combine_chunks() for n in responses.column_names], names=responses.column_names
     )
@@ -173,7 +183,7 @@ def outputs_table(responses: pa.Table) -> pa.Table:
             if op == "count":
                 array = pc.cast(pc.list_value_length(lists), pa.int64())
             else:
-                items = pc.struct_field(pc.list_flatten(lists), leaf)
+                items = pc.struct_field(_flatten(lists), leaf)
                 if op.startswith("count="):
                     flags = pc.cast(pc.equal(items, op.removeprefix("count=")), pa.int64())
                     array = _per_list(lists, flags, "sum")
