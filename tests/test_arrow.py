@@ -23,7 +23,7 @@ from strategies import responses as response_strategy
 
 import lmcontract
 from lmcontract import arrow
-from lmcontract.cli import PART_KINDS, adapter_for
+from lmcontract.cli import adapter_for, part_kinds
 from lmcontract.generated import arrow_schema
 from lmcontract.lib.reader import read as read_records
 from lmcontract.lib.tensors import WITH_TENSORS, values_equal
@@ -88,7 +88,7 @@ def test_every_model_field_has_an_arrow_field() -> None:
         assert arrow_fields - offsets == _fields(cls), name
     # The abstract part is one wide struct holding every field of every kind.
     wide = {f.name for f in arrow_schema.LMPart}
-    assert wide == set().union(*(_fields(k) for k in PART_KINDS))
+    assert wide == set().union(*(_fields(k) for k in part_kinds()))
     designator, kinds = arrow_schema.KINDS["LMPart"]
     assert {k.model_fields[designator].default for k in PART_KINDS} == set(kinds)
 
