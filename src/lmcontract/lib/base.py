@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict
 from pydantic_core import PydanticCustomError, core_schema
 
+from lmcontract.lib import tensors
+
 # RFC 3339 date-time, which is what the JSON Schema's "format": "date-time" means.
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -93,3 +95,12 @@ class ContractModel(BaseModel):
         serialize_by_alias=True,
         validate_by_name=True,
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # Merged tensor rows wait in the field until read (lmcontract.lib.tensors): reading a
+        # tensor field goes through a class attribute that copies them into place first.
+        cls._tensor_fields = tensors.tensor_fields(cls)
+        for name in cls._tensor_fields:
+            setattr(cls, name, tensors.TensorAttribute(name))

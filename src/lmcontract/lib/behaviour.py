@@ -17,8 +17,6 @@ from typing_extensions import Self
 from lmcontract.lib import merge, rules, tensors
 from lmcontract.lib.base import ContractModel
 
-_TENSOR_FIELDS = ("logits", "last_hidden_state")
-
 
 class ResponseBehaviour(ContractModel):
     """Rules and methods of LMResponse."""
@@ -45,16 +43,16 @@ class ResponseBehaviour(ContractModel):
     def from_chunks(cls, chunks: Iterable[Self]) -> Self:
         """One complete response from a whole stream of chunks, merged in order.
 
-        The result is finalized (tool-call arguments parsed, tensors compacted) and has no
+        The result is finalized (tool-call arguments parsed, tensor rows concatenated) and has no
         chunk_mode. Raises ``lmcontract.MergeError`` for an empty stream, a clash, or a stream
         that does not add up to a complete response.
         """
         return merge.from_chunks(cls, chunks)
 
     def finalize(self) -> Self:
-        """Mark the stream complete: parse every tool call's buffered arguments and drop the
-        spare rows of grown tensors. ``from_chunks`` does this; after ``extend`` calls, do it
-        when the stream ends. Returns self."""
+        """Mark the stream complete: parse every tool call's buffered arguments and copy the
+        appended tensor rows, once, into tensors of exactly their size. ``from_chunks`` does
+        this; after ``extend`` calls, do it when the stream ends. Returns self."""
         return merge.finalize_response(self)
 
 
@@ -118,7 +116,7 @@ class OutputBehaviour(ContractModel):
         # (No return annotation: with one, the serialization JSON Schema would take it.)
         data = handler(self)
         if info.mode_is_json() and not tensors.wants_tensors(info) and isinstance(data, dict):
-            for name in _TENSOR_FIELDS:
+            for name in self._tensor_fields:
                 data.pop(name, None)
         return data
 

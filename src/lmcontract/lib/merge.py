@@ -28,9 +28,9 @@ How a chunk merges (the rules of "Merging a stream" in the design notes):
   chunks holding only the tail of a call never parses that tail as if it were the whole.
   A chunk that carries parsed ``arguments`` and no raw text replaces both.
 - ``token_ids`` and ``logprobs`` are appended (replaced when cumulative) and must stay aligned;
-  tensors are appended along the sequence dimension through a growth buffer
-  (``lmcontract.lib.tensors.append_rows``), or replaced when cumulative; their dtype, device
-  and trailing dimensions must match. ``from_chunks`` defers the appends to one ``torch.cat``.
+  tensors are appended along the sequence dimension, or replaced when cumulative; their dtype,
+  device and trailing dimensions must match. A merge copies no rows: they are copied once,
+  when the field is read or finalized (``lmcontract.lib.tensors.append_rows``).
 - ``finish_reason``, ``provider_finish_reason``, ``stop_sequence``, ``cost``, ``cache_hit``,
   ``error`` and part fields such as a thinking ``signature``: the last non-null value wins and
   a null never erases. One exception: ``error`` as a finish reason is final, a later
@@ -64,7 +64,6 @@ error messages are built only when an error is raised.
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -136,22 +135,11 @@ def _path(*segments: Any) -> str:
 
 
 class Journal(list):
-    """The undo entries ``(function, *args)`` of one merge, applied in reverse on failure.
-
-    Inside ``from_chunks`` it also carries ``deferred``: the tensor pieces whose concatenation
-    waits for the end of the stream (one ``torch.cat`` instead of a growing buffer).
-    """
-
-    # A class default rather than an __init__: a Python-level __init__ would cost more than
-    # the rest of a small merge, and the instance dict is only made when from_chunks sets it.
-    deferred: dict | None = None
+    """The undo entries ``(function, *args)`` of one merge, applied in reverse on failure."""
 
 
-def _journal(deferred: dict | None = None) -> Journal:
-    journal = Journal()
-    if deferred is not None:
-        journal.deferred = deferred
-    return journal
+def _journal() -> Journal:
+    return Journal()
 
 
 def write(obj: BaseModel, name: str, value: Any, journal: Journal) -> None:
@@ -249,18 +237,18 @@ def _clone_model(model: BaseModel) -> BaseModel:
 # --- responses ------------------------------------------------------------------------------
 
 
-def merge_response(target: BaseModel, chunk: BaseModel, deferred: dict | None = None) -> BaseModel:
+def merge_response(target: BaseModel, chunk: BaseModel) -> BaseModel:
     """Merge an LMResponse chunk into ``target`` in place and return ``target``.
 
     The chunk's ``chunk_mode`` says how: ``cumulative`` replaces, ``delta`` appends, and none
     (a complete response) appends like a delta. Raises MergeError, leaving ``target`` as it
-    was, when the chunk clashes with it. ``deferred`` is for ``from_chunks`` only.
+    was, when the chunk clashes with it.
     """
     if type(chunk) is not type(target):
         _wrong_type(target, chunk)
     if chunk is target:
         chunk = clone(chunk)  # merging a response into itself appends a copy of it
-    journal = _journal(deferred)
+    journal = _journal()
     try:
         _merge_response(target, chunk, journal)
     except BaseException:
@@ -445,22 +433,11 @@ def _check_aligned(ids: list | None, logprobs: list | None, start: int, at: int 
 
 def _merge_tensor(target: BaseModel, name: str, value: Any, cumulative: bool, journal: Journal, at: int | None) -> None:
     current = target.__dict__[name]
-    if current is None:
-        write(target, name, tensors.copy_tensor(value), journal)
-        return
-    _check_tensor(current, value, (at, name))
-    deferred = journal.deferred
-    if cumulative:
-        write(target, name, tensors.copy_tensor(value), journal)
-        key = (id(target), name)
-        if deferred is not None and key in deferred:
-            journal.append((deferred.__setitem__, key, deferred.pop(key)))
-    elif deferred is not None:
-        _defer_rows(deferred, target, name, current, value, journal)
-    else:
-        grown, undo = tensors.append_rows(current, value)
-        journal.append(undo)
-        write(target, name, grown, journal)
+    if current is not None:
+        _check_tensor(current, value, (at, name))
+    # No rows are copied here (so a failed merge has nothing to undo but the field itself):
+    # they are copied into storage of the receiver's own when the field is read or finalized.
+    write(target, name, tensors.append_rows(None if cumulative else current, value, name), journal)
 
 
 def _check_tensor(current: Any, value: Any, where: tuple) -> None:
@@ -476,29 +453,6 @@ def _check_tensor(current: Any, value: Any, where: tuple) -> None:
             tuple(current.shape),
             tuple(value.shape),
         )
-
-
-def _defer_rows(deferred: dict, target: BaseModel, name: str, current: Any, value: Any, journal: Journal) -> None:
-    """Queue rows for the one concatenation at the end of ``from_chunks``.
-
-    The field keeps its first piece (already a copy), which is all the checks need; the
-    queued chunk tensors are read once, by ``torch.cat``, into storage of the result's own.
-    """
-    key = (id(target), name)
-    entry = deferred.get(key)
-    if entry is None:
-        entry = deferred[key] = (target, name, [current])
-        journal.append((deferred.pop, key))
-    pieces = entry[2]
-    pieces.append(value.detach())
-    journal.append((_truncate, pieces, len(pieces) - 1))
-
-
-def _concatenate_deferred(deferred: dict) -> None:
-    torch = sys.modules["torch"]
-    journal = _journal()
-    for target, name, pieces in deferred.values():
-        write(target, name, torch.cat(pieces), journal)
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -686,8 +640,8 @@ def _merge_object(target: BaseModel, name: str, value: Any, journal: Journal) ->
 
 def finalize_output(output: BaseModel) -> BaseModel:
     """Complete a merged output: parse every tool call's buffered arguments (raw text kept
-    when it does not parse, ``{}`` when empty) and give grown tensors back their spare rows.
-    Safe to call more than once."""
+    when it does not parse, ``{}`` when empty) and copy tensor rows into tensors of exactly
+    their size (one concatenation each). Safe to call more than once."""
     journal = _journal()
     _complete_tool_calls(output, journal)
     for name in _TENSORS:
@@ -710,23 +664,19 @@ def from_chunks(cls: type, chunks: Iterable[BaseModel]) -> BaseModel:
     """Merge a whole stream into one complete response of class ``cls``.
 
     Chunks are merged in order into an empty receiver, then finalized; the result has no
-    chunk_mode. Since nobody can look at the result before it is returned, tensor rows are
-    not grown chunk by chunk but concatenated once at the end: one ``torch.cat`` of the
+    chunk_mode. Tensor rows are concatenated once, by the finalize: one ``torch.cat`` of the
     chunks' tensors, which are referenced until then (a stream must not overwrite a tensor it
     has already yielded) and never shared with the result. Raises MergeError for an empty
     stream, a chunk that clashes, or a stream that did not add up to a complete response (no
     outputs, or an output with no parts).
     """
     result = cls(chunk_mode=DELTA)
-    deferred: dict = {}
     empty = True
     for chunk in chunks:
-        merge_response(result, chunk, deferred)
+        merge_response(result, chunk)
         empty = False
     if empty:
         raise MergeError("", "from_chunks needs at least one chunk")
-    if deferred:
-        _concatenate_deferred(deferred)
     finalize_response(result)
     write(result, "chunk_mode", None, _journal())
     try:
