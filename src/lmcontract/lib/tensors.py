@@ -268,22 +268,20 @@ class PendingRows:
     tensors; code that reads a model's ``__dict__`` may meet one.
     """
 
-    __slots__ = ("_tensor", "base", "device", "dtype", "field", "piece", "rows", "trailing", "version")
+    __slots__ = ("_tensor", "base", "device", "dtype", "field", "piece", "rows", "shape", "trailing", "version")
 
     def __init__(self, base: Any, piece: Any, field: str) -> None:
         self.base, self.piece, self.field = base, piece, field
         self.version = piece._version  # torch's count of in-place writes to piece's storage
+        shape = piece.shape
         if type(base) is PendingRows:
             self.dtype, self.device, self.trailing = base.dtype, base.device, base.trailing
-            self.rows = base.rows + len(piece)
+            self.rows = base.rows + shape[0]
         else:
-            self.dtype, self.device, self.trailing = piece.dtype, piece.device, tuple(piece.shape[1:])
-            self.rows = len(piece) if base is None else len(base) + len(piece)
+            self.dtype, self.device, self.trailing = piece.dtype, piece.device, tuple(shape[1:])
+            self.rows = shape[0] if base is None else base.shape[0] + shape[0]
+        self.shape = (self.rows, *self.trailing)
         self._tensor = None
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return (self.rows, *self.trailing)
 
     def read(self) -> Any:
         """The tensor, rows copied into place (with spare rows for later appends)."""
