@@ -104,8 +104,11 @@ class ContractPydanticGenerator(PydanticGenerator):
         if slot.range == PART_ROOT:
             item = PART_UNION
         elif array is not None:
+            # The whole annotation, not wrapped in Optional, so that what it says of the field
+            # (left out of JSON unless asked for) applies.
             dims = ", ".join(repr(d.alias) for d in array.dimensions)
-            item = f"tensor({dims})"
+            attr.range = f"tensor({dims}, optional={optional})"
+            return result
         elif slot.range in self.schemaview.all_enums():
             # Strict mode would demand Enum members from Python callers; the string values
             # are what JSON carries and what the JSON Schema accepts, so accept them too.

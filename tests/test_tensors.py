@@ -232,6 +232,30 @@ def test_json_leaves_tensors_out_unless_asked():
     assert LMResponse.model_validate_json(r.model_dump_json()).outputs[0].logits is None
 
 
+def test_json_leaves_tensors_out_whatever_else_the_dump_is_asked():
+    r = response(logits=torch.randn(2, 3))
+    for dumped in (
+        json.loads(r.model_dump_json(exclude={"id"}, indent=2)),
+        json.loads(r.model_dump_json(context={"other": 1}, round_trip=True)),
+        r.model_dump(mode="json", include={"outputs"}),
+    ):
+        assert "logits" not in dumped["outputs"][0] and "last_hidden_state" not in dumped["outputs"][0]
+    assert "logits" not in json.loads(r.outputs[0].model_dump_json(exclude_unset=True))
+    assert "logits" in json.loads(r.model_dump_json(exclude={"id"}, context=tensors.WITH_TENSORS))["outputs"][0]
+
+
+def test_json_made_by_a_foreign_container_writes_an_unrequested_tensor_as_null():
+    from pydantic import BaseModel
+
+    class Envelope(BaseModel):
+        response: LMResponse
+
+    wrapped = Envelope(response=response(logits=torch.randn(2, 3)))
+    assert json.loads(wrapped.model_dump_json())["response"]["outputs"][0]["logits"] is None
+    encoded = json.loads(wrapped.model_dump_json(context=tensors.WITH_TENSORS))["response"]["outputs"][0]["logits"]
+    assert torch.equal(LMOutput(index=0, logits=encoded).logits, wrapped.response.outputs[0].logits)
+
+
 def _special(dtype: torch.dtype) -> torch.Tensor:
     if dtype == torch.bool:
         return torch.tensor([[True, False, True]])

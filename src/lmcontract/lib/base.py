@@ -96,6 +96,26 @@ class ContractModel(BaseModel):
         validate_by_name=True,
     )
 
+    # JSON dumps leave tensors out unless asked for (lmcontract.lib.tensors): the flag set here
+    # has pydantic-core drop those keys itself. Everything else is pydantic's own method.
+    def model_dump_json(self, *, context: Any = None, **kwargs: Any) -> str:
+        if tensors.asks_for_tensors(context):
+            return super().model_dump_json(context=context, **kwargs)
+        token = tensors.LEAVING_OUT.set(True)
+        try:
+            return super().model_dump_json(context=context, **kwargs)
+        finally:
+            tensors.LEAVING_OUT.reset(token)
+
+    def model_dump(self, *, mode: str = "python", context: Any = None, **kwargs: Any) -> dict[str, Any]:
+        if mode != "json" or tensors.asks_for_tensors(context):
+            return super().model_dump(mode=mode, context=context, **kwargs)
+        token = tensors.LEAVING_OUT.set(True)
+        try:
+            return super().model_dump(mode=mode, context=context, **kwargs)
+        finally:
+            tensors.LEAVING_OUT.reset(token)
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)

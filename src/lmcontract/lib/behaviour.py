@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, SerializationInfo, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import BaseModel, model_validator
 from typing_extensions import Self
 
 from lmcontract.lib import merge, rules, tensors
@@ -109,16 +109,6 @@ class OutputBehaviour(ContractModel):
         return mine.keys() == theirs.keys() and all(tensors.values_equal(mine[k], theirs[k]) for k in mine)
 
     __hash__ = None  # mutable, like every pydantic model that is not frozen
-
-    @model_serializer(mode="wrap")
-    def _leave_out_tensors(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo):
-        # Tensors are big and JSON readers rarely want them: they are written only on request.
-        # (No return annotation: with one, the serialization JSON Schema would take it.)
-        data = handler(self)
-        if info.mode_is_json() and not tensors.wants_tensors(info) and isinstance(data, dict):
-            for name in self._tensor_fields:
-                data.pop(name, None)
-        return data
 
 
 class MediaBehaviour(ContractModel):

@@ -6,7 +6,9 @@ torch code unless a tensor is already at hand).
 
 JSON: a tensor field is left out of ``model_dump_json()`` and ``model_dump(mode="json")``
 unless the caller passes ``context={"tensors": True}`` (``WITH_TENSORS``); then it is written
-as an EncodedTensor, which ``model_validate_json`` turns back into the identical tensor.
+as an EncodedTensor, which ``model_validate_json`` turns back into the identical tensor. (A
+JSON dump made by something other than the models' own methods, such as a model of another
+package that holds an LMResponse, writes an unrequested tensor as null.)
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import ctypes
 import importlib.util
 import sys
 import weakref
+from contextvars import ContextVar
 from functools import partial
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
+from pydantic import Field, PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 TORCH_EXTRA = "pip install 'lmcontract[torch]'"
@@ -148,15 +151,29 @@ def _as_encoded(value: Any) -> dict[str, Any] | None:
     return value
 
 
-def wants_tensors(info: SerializationInfo) -> bool:
-    """True when a JSON dump asked for tensors (``context={"tensors": True}``)."""
-    context = info.context
+def asks_for_tensors(context: Any) -> bool:
+    """True when a dump's ``context`` asks for tensors (``{"tensors": True}``)."""
     return isinstance(context, dict) and bool(context.get("tensors"))
 
 
+def wants_tensors(info: SerializationInfo) -> bool:
+    """True when a JSON dump asked for tensors (``context={"tensors": True}``)."""
+    return asks_for_tensors(info.context)
+
+
+# True while one of the models' own JSON dumps runs that did not ask for tensors
+# (lmcontract.lib.base sets it): the tensor fields' exclude_if then has pydantic-core drop
+# their keys itself, so no Python serializer has to wrap, and re-walk, a whole output.
+LEAVING_OUT: ContextVar[bool] = ContextVar("lmcontract_leaving_out_tensors", default=False)
+
+
+def _left_out(value: Any) -> bool:
+    return LEAVING_OUT.get()
+
+
 def _serialize(value: Any, info: SerializationInfo) -> Any:
-    # Python dumps keep the tensor itself. A JSON dump that did not ask for tensors gets None
-    # here; the owning model's serializer (OutputBehaviour) then drops the key altogether.
+    # Python dumps keep the tensor itself. A JSON dump that did not ask for tensors has left
+    # the field out already, unless it was not made by the models' own methods: then None.
     if value is None:
         return None
     if not info.mode_is_json():
@@ -173,31 +190,35 @@ class _TensorSlot:
 TENSOR_SLOT = _TensorSlot()
 
 
-def tensor(*dims: str) -> Any:
-    """The field type of a tensor slot with these named dimensions (schema array dimensions)."""
+def tensor(*dims: str, optional: bool = False) -> Any:
+    """The field type of a tensor slot with these named dimensions (schema array dimensions).
+
+    It is the whole annotation of the field, so that its ``exclude_if`` applies to the field;
+    ``optional`` says whether the JSON Schema allows null.
+    """
+    encoded = {
+        "type": "object",
+        "description": f"A tensor of shape ({', '.join(dims)}), encoded as an EncodedTensor.",
+        "properties": {
+            "dtype": {"enum": list(DTYPES)},
+            "shape": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0},
+                "minItems": len(dims),
+                "maxItems": len(dims),
+            },
+            "data": {"type": "string", "contentEncoding": "base64"},
+        },
+        "required": ["dtype", "shape", "data"],
+        "additionalProperties": False,
+    }
     return Annotated[
         Any,
         TENSOR_SLOT,
+        Field(exclude_if=_left_out),
         PlainValidator(partial(_validate, dims=dims)),
         PlainSerializer(_serialize),
-        WithJsonSchema(
-            {
-                "type": "object",
-                "description": f"A tensor of shape ({', '.join(dims)}), encoded as an EncodedTensor.",
-                "properties": {
-                    "dtype": {"enum": list(DTYPES)},
-                    "shape": {
-                        "type": "array",
-                        "items": {"type": "integer", "minimum": 0},
-                        "minItems": len(dims),
-                        "maxItems": len(dims),
-                    },
-                    "data": {"type": "string", "contentEncoding": "base64"},
-                },
-                "required": ["dtype", "shape", "data"],
-                "additionalProperties": False,
-            }
-        ),
+        WithJsonSchema({"anyOf": [encoded, {"type": "null"}]} if optional else encoded),
     ]
 
 
@@ -452,10 +473,4 @@ class TensorAttribute:
 
 def tensor_fields(cls: type) -> tuple[str, ...]:
     """The names of the fields of model class ``cls`` whose type is made by ``tensor()``."""
-    return tuple(name for name, field in cls.__pydantic_fields__.items() if _holds_tensor(field.annotation))
-
-
-def _holds_tensor(annotation: Any) -> bool:
-    if TENSOR_SLOT in getattr(annotation, "__metadata__", ()):
-        return True
-    return any(_holds_tensor(arg) for arg in getattr(annotation, "__args__", ()) if not isinstance(arg, str))
+    return tuple(name for name, field in cls.__pydantic_fields__.items() if TENSOR_SLOT in field.metadata)
