@@ -146,6 +146,7 @@ class ContractPydanticGenerator(PydanticGenerator):
         return result
 
     def before_render_template(self, module, sv):
+        self._drop_unused_root_model(module)
         parts = ", ".join(f'"{p}"' for p in self.concrete_parts())
         module.injected_classes = [
             "# Every kind of part, told apart by its `type` field.\n"
@@ -166,6 +167,18 @@ class ContractPydanticGenerator(PydanticGenerator):
             ]
         )
         return module
+
+    @staticmethod
+    def _drop_unused_root_model(module) -> None:
+        # LinkML always imports pydantic's RootModel; importing it builds that class, which loads
+        # every installed package's metadata (pydantic's plugin scan), a large part of the
+        # models' import time. Import it only when a generated class is a RootModel.
+        bases = [c.bases for c in module.classes.values()]
+        if any("RootModel" in (b if isinstance(b, str) else " ".join(b)) for b in bases):
+            return
+        for imp in module.python_imports.imports:
+            if getattr(imp, "module", None) == "pydantic":
+                imp.objects = [o for o in imp.objects if o.name != "RootModel"]
 
     def after_render_template(self, template: str, sv) -> str:
         return banner("#") + template

@@ -38,7 +38,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     Strict,
@@ -502,32 +501,3 @@ class LMRequest(ConfiguredBaseModel):
     stream: Optional[bool] = Field(default=None, description="""True when the response was requested as a stream of chunks.""")
     metadata: Optional[Any] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
 
-
-# Model rebuild
-# see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
-LMResponse.model_rebuild()
-LMOutput.model_rebuild()
-LMPart.model_rebuild()
-TextPart.model_rebuild()
-ThinkingPart.model_rebuild()
-ToolCallPart.model_rebuild()
-ToolResultPart.model_rebuild()
-MediaPart.model_rebuild()
-ImagePart.model_rebuild()
-AudioPart.model_rebuild()
-VideoPart.model_rebuild()
-DocumentPart.model_rebuild()
-BinaryPart.model_rebuild()
-CitationPart.model_rebuild()
-RefusalPart.model_rebuild()
-Citation.model_rebuild()
-ToolResult.model_rebuild()
-TokenLogprob.model_rebuild()
-TokenAlternative.model_rebuild()
-LMUsage.model_rebuild()
-LMError.model_rebuild()
-EncodedTensor.model_rebuild()
-LMMessage.model_rebuild()
-LMToolSpec.model_rebuild()
-LMSamplingConfig.model_rebuild()
-LMRequest.model_rebuild()

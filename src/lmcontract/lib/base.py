@@ -94,6 +94,9 @@ class ContractModel(BaseModel):
         arbitrary_types_allowed=True,
         serialize_by_alias=True,
         validate_by_name=True,
+        # Build each class's validator and serializer on its first use, not at import: most
+        # programs use a few of the classes, and `import` should not pay for all of them.
+        defer_build=True,
     )
 
     # JSON dumps leave tensors out unless asked for (lmcontract.lib.tensors): the flag set here

@@ -14,7 +14,6 @@ package that holds an LMResponse, writes an unrequested tensor as null.)
 from __future__ import annotations
 
 import base64
-import ctypes
 import importlib.util
 import sys
 import weakref
@@ -69,6 +68,8 @@ def encode(value: Any) -> dict[str, Any]:
     name = str(value.dtype).removeprefix("torch.")
     if name not in DTYPES:
         raise ValueError(f"tensor dtype {name} has no JSON encoding; encodable: {', '.join(DTYPES)}")
+    import ctypes  # here, not at the top: only encoding a tensor needs it, and importing costs
+
     flat = value.detach().to("cpu").contiguous()
     raw = ctypes.string_at(flat.data_ptr(), flat.numel() * flat.element_size()) if flat.numel() else b""
     if sys.byteorder == "big" and flat.element_size() > 1:
