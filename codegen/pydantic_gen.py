@@ -138,6 +138,7 @@ class ContractPydanticGenerator(PydanticGenerator):
         return result
 
     def after_generate_class(self, result, sv):
+        self._drop_unchanged_inherited(result.cls)
         behaviour = BEHAVIOURS.get(result.cls.name)
         if behaviour:
             bases = result.cls.bases
@@ -167,6 +168,19 @@ class ContractPydanticGenerator(PydanticGenerator):
             ]
         )
         return module
+
+    def _drop_unchanged_inherited(self, cls) -> None:
+        # LinkML re-declares every inherited field in each subclass. A field the subclass does
+        # not change is inherited as it is (pydantic keeps its place), and re-declaring it only
+        # costs import time: each declaration is evaluated and checked again.
+        done = self.__dict__.setdefault("_attributes_by_class", {})
+        bases = [cls.bases] if isinstance(cls.bases, str) else list(cls.bases)
+        inherited = {}
+        for base in bases:
+            inherited.update(done.get(base, {}))
+        attributes = dict(cls.attributes or {})
+        done[cls.name] = {**inherited, **attributes}
+        cls.attributes = {name: a for name, a in attributes.items() if inherited.get(name) != a}
 
     @staticmethod
     def _drop_unused_root_model(module) -> None:
