@@ -74,9 +74,9 @@ class Figure:
     ok: bool
 
     def line(self) -> str:
-        ratio = self.value / self.target
         verdict = "PASS" if self.ok else "FAIL"
-        return f"{self.name:58} {self.value:9.2f} {self.unit:5} target <= {self.target:g} ({ratio:.2f}x) {verdict}"
+        of_target = f" ({self.value / self.target:.2f}x the target)" if self.target else ""
+        return f"{self.name:62} {self.value:9.2f} {self.unit:3} target <= {self.target:g}{of_target} {verdict}"
 
 
 def _best(runs: dict[str, Callable[[], object]], repeats: dict[str, int]) -> dict[str, float]:
@@ -310,7 +310,9 @@ def _per_chunk_table(title: str, streams: Streams, runs_for, check, target_us: f
     for name in ("floor", "pydantic-ai", "lm15", "openai"):
         ratios = [ours_by_n[n] / seen[name][n] for n in SIZES if n in seen.get(name, {})]
         if ratios:
-            print(f"    lmcontract / {name}: {min(ratios):.2f}x to {max(ratios):.2f}x")
+            print(f"    lmcontract's cost per chunk / {name}'s: {min(ratios):.3g}x to {max(ratios):.3g}x")
+    flat = ours_by_n[SIZES[-1]] / ours_by_n[SIZES[0]]
+    print(f"    lmcontract's cost per chunk at N={SIZES[-1]} / at N={SIZES[0]}: {flat:.2f}x (flat is 1)")
     return figures
 
 
