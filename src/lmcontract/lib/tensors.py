@@ -334,13 +334,12 @@ class PendingTensorError(RuntimeError):
 
 
 class _Growth:
-    """A buffer with spare rows and how many of its rows are in use."""
+    """A buffer with spare rows, its capacity, and how many of its rows are in use."""
 
-    __slots__ = ("buf", "rows")
+    __slots__ = ("buf", "capacity", "rows")
 
     def __init__(self, buf: Any, rows: int) -> None:
-        self.buf = buf
-        self.rows = rows
+        self.buf, self.capacity, self.rows = buf, buf.shape[0], rows
 
 
 _GROWTH: dict[int, tuple[weakref.ref, _Growth]] = {}
@@ -390,14 +389,19 @@ def _concatenate(top: PendingRows, spare: bool) -> Any:
         if not spare:
             return torch.cat(rows if prefix is None else [prefix, *rows])
         total = top.rows
-        have = 0 if prefix is None else len(prefix)
+        have = 0 if prefix is None else prefix.shape[0]
         growth = None if prefix is None else _growth_of(prefix)
-        if growth is not None and growth.rows == have and len(growth.buf) >= total:
-            torch.cat(rows, out=growth.buf.narrow(0, have, total - have))
-        else:
+        if growth is None or growth.rows != have or growth.capacity < total:
             buf = torch.empty((2 * total, *top.trailing), dtype=top.dtype, device=top.device)
-            torch.cat(rows if prefix is None else [prefix, *rows], out=buf.narrow(0, 0, total))
             growth = _Growth(buf, 0)
+            if prefix is not None:
+                rows.insert(0, prefix)
+            have = 0
+        into = growth.buf.narrow(0, have, total - have)
+        if len(rows) == 1:  # a read after every chunk: one copy, cheaper than a cat
+            into.copy_(rows[0])
+        else:
+            torch.cat(rows, out=into)
     growth.rows = total
     view = growth.buf.narrow(0, 0, total)
     _register(view, growth)
@@ -425,7 +429,7 @@ def capacity_rows(value: Any) -> int:
     """Rows of storage behind ``value``: its buffer's capacity, or its own row count."""
     value = read(value)
     growth = _growth_of(value)
-    return len(growth.buf) if growth is not None else len(value)
+    return growth.capacity if growth is not None else value.shape[0]
 
 
 def compact(value: Any, copy: bool = False) -> Any:
@@ -442,7 +446,7 @@ def compact(value: Any, copy: bool = False) -> Any:
     if copy:
         return copy_tensor(value)
     growth = _growth_of(value)
-    if growth is None or len(growth.buf) == len(value):
+    if growth is None or growth.capacity == value.shape[0]:
         return value
     return value.clone()
 
