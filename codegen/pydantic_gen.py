@@ -15,7 +15,10 @@ generation time, so the committed module is never touched by hand:
   those fields accept exactly what the JSON Schema accepts;
 - hand-written behaviour classes from ``lmcontract.lib`` are put into the bases of the generated
   classes, so that nested instances (``response.outputs[0].parts[0]``) carry the behaviour too,
-  which subclassing the generated classes cannot do.
+  which subclassing the generated classes cannot do;
+- for import time: a subclass does not re-declare inherited fields it leaves unchanged, pydantic's
+  RootModel is imported only when a class needs it, and the module does not build every class
+  at its end (``model_rebuild()``): classes are built on first use (``defer_build``).
 """
 
 from __future__ import annotations
