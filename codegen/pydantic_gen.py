@@ -16,7 +16,10 @@ generation time, so the committed module is never touched by hand:
   those fields accept exactly what the JSON Schema accepts;
 - hand-written behaviour classes from ``lmcontract.lib`` are put into the bases of the generated
   classes, so that nested instances (``response.outputs[0].parts[0]``) carry the behaviour too,
-  which subclassing the generated classes cannot do.
+  which subclassing the generated classes cannot do;
+- for import time: a subclass does not re-declare inherited fields it leaves unchanged, pydantic's
+  RootModel is imported only when a class needs it, and the module does not build every class
+  at its end (``model_rebuild()``): classes are built on first use (``defer_build``).
 """
 
 from __future__ import annotations
@@ -134,8 +137,12 @@ class ContractPydanticGenerator(PydanticGenerator):
         if slot.range == PART_ROOT:
             item = PART_UNION
         elif array is not None:
+            # The whole annotation, not wrapped in Optional, so that what it says of the field
+            # (left out of JSON unless asked for) applies.
             dims = ", ".join(repr(d.alias) for d in array.dimensions)
-            item = f"tensor({dims}, dtypes={tensor_dtypes(self.schemaview, slot)!r})"
+            dtypes = tensor_dtypes(self.schemaview, slot)
+            attr.range = f"tensor({dims}, dtypes={dtypes!r}, optional={optional})"
+            return result
         elif slot.range in LIB_TYPES:
             _take_bounds(attr)  # the lib type carries its own bounds
             item = slot.range
@@ -172,6 +179,7 @@ class ContractPydanticGenerator(PydanticGenerator):
         return result
 
     def after_generate_class(self, result, sv):
+        self._drop_unchanged_inherited(result.cls)
         behaviour = BEHAVIOURS.get(result.cls.name)
         if behaviour:
             bases = result.cls.bases
@@ -180,6 +188,7 @@ class ContractPydanticGenerator(PydanticGenerator):
         return result
 
     def before_render_template(self, module, sv):
+        self._drop_unused_root_model(module)
         parts = ", ".join(f'"{p}"' for p in self.concrete_parts())
         module.injected_classes = [
             "# Every kind of part, told apart by its `type` field.\n"
@@ -208,6 +217,31 @@ class ContractPydanticGenerator(PydanticGenerator):
             ]
         )
         return module
+
+    def _drop_unchanged_inherited(self, cls) -> None:
+        # LinkML re-declares every inherited field in each subclass. A field the subclass does
+        # not change is inherited as it is (pydantic keeps its place), and re-declaring it only
+        # costs import time: each declaration is evaluated and checked again.
+        done = self.__dict__.setdefault("_attributes_by_class", {})
+        bases = [cls.bases] if isinstance(cls.bases, str) else list(cls.bases)
+        inherited = {}
+        for base in bases:
+            inherited.update(done.get(base, {}))
+        attributes = dict(cls.attributes or {})
+        done[cls.name] = {**inherited, **attributes}
+        cls.attributes = {name: a for name, a in attributes.items() if inherited.get(name) != a}
+
+    @staticmethod
+    def _drop_unused_root_model(module) -> None:
+        # LinkML always imports pydantic's RootModel; importing it builds that class, which loads
+        # every installed package's metadata (pydantic's plugin scan), a large part of the
+        # models' import time. Import it only when a generated class is a RootModel.
+        bases = [c.bases for c in module.classes.values()]
+        if any("RootModel" in (b if isinstance(b, str) else " ".join(b)) for b in bases):
+            return
+        for imp in module.python_imports.imports:
+            if getattr(imp, "module", None) == "pydantic":
+                imp.objects = [o for o in imp.objects if o.name != "RootModel"]
 
     def after_render_template(self, template: str, sv) -> str:
         return banner("#") + drop_unused_imports(template)

@@ -1,4 +1,4 @@
-"""Tensor fields: kept as given, grown in amortised constant time, compared, copied, pickled,
+"""Tensor fields: kept as given, grown with one copy of each row, compared, copied, pickled,
 written to JSON only on request (exactly), and optional: without torch the rest works."""
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import jsonschema
 import pytest
 import torch
 from pydantic import ValidationError
+from torch.autograd.profiler import profile
 
-from lmcontract import LMOutput, LMResponse, TextPart
+from lmcontract import LMOutput, LMResponse, MergeError, TextPart
 from lmcontract.lib import tensors
 
 SCHEMA = Path(__file__).resolve().parent.parent / "generated" / "jsonschema" / "lmcontract.schema.json"
@@ -93,6 +94,73 @@ def test_extend_grows_a_buffer_correct_after_every_chunk_within_twice_the_rows()
     assert all(torch.equal(view, value) for view, value in held)
 
 
+def _bytes_allocated(run) -> int:
+    """Bytes that torch allocated while ``run()`` ran (frees not subtracted)."""
+    with profile(profile_memory=True) as prof:
+        run()
+    return sum(max(event.self_cpu_memory_usage, 0) for event in prof.function_events)
+
+
+def test_extend_copies_no_rows_and_finalize_copies_each_row_once():
+    rows = [torch.randn(1 + n % 2, 256) for n in range(200)]
+    o = LMOutput(index=0)
+    assert _bytes_allocated(lambda: [o.extend(LMOutput(index=0, logits=row)) for row in rows]) == 0
+    final = torch.cat(rows)
+    # One concatenation into a tensor of exactly the final size: no growth buffer to trim.
+    assert _bytes_allocated(o.finalize) == final.nbytes
+    assert torch.equal(o.logits, final)
+    assert o.logits.untyped_storage().nbytes() == final.nbytes
+    assert all(o.logits.untyped_storage().data_ptr() != row.untyped_storage().data_ptr() for row in rows)
+    assert _bytes_allocated(o.finalize) == 0  # finalized once is final
+
+
+def test_a_failed_tensor_merge_leaves_unread_rows_exactly_as_they_were():
+    def chunk(*logits: torch.Tensor) -> LMResponse:
+        return LMResponse(chunk_mode="delta", outputs=[LMOutput(index=i, logits=x) for i, x in enumerate(logits)])
+
+    first, second, other = torch.randn(2, 4), torch.randn(3, 4), torch.randn(1, 4)
+    r = LMResponse(chunk_mode="delta").extend(chunk(first, other)).extend(chunk(second))
+    pending = [o.__dict__["logits"] for o in r.outputs]
+    assert isinstance(pending[0], tensors.PendingRows)  # nothing read yet: no row copied
+    extra, clash = torch.randn(1, 4), torch.randn(1, 4, dtype=torch.float64)
+    bad = chunk(extra, clash)  # output 0 takes its rows, then output 1 clashes
+    with pytest.raises(MergeError, match=r"^outputs\[1\]\.logits\.dtype"):
+        r.extend(bad)
+    assert all(o.__dict__["logits"] is was for o, was in zip(r.outputs, pending, strict=True))
+    assert torch.equal(r.outputs[0].logits, torch.cat([first, second])) and torch.equal(r.outputs[1].logits, other)
+    assert bad.outputs[0].logits is extra and bad.outputs[1].logits is clash
+    r.extend(chunk(extra))
+    assert torch.equal(r.outputs[0].logits, torch.cat([first, second, extra]))
+
+
+def test_a_chunk_tensor_overwritten_before_its_rows_are_copied_is_reported():
+    reused = torch.zeros(1, 3)
+    o = LMOutput(index=0)
+    o.extend(LMOutput(index=0, logits=reused))
+    reused.fill_(7.0)  # a stream that writes the next step into the tensor it yielded
+    o.extend(LMOutput(index=0, logits=reused))
+    with pytest.raises(tensors.PendingTensorError, match=r"^logits: a chunk's tensor was written to in place"):
+        o.finalize()
+    # Read after each chunk, the same stream is merged right: each read copies the rows in.
+    o, reused = LMOutput(index=0), torch.zeros(1, 3)
+    for step in range(3):
+        reused.fill_(float(step))
+        o.extend(LMOutput(index=0, logits=reused))
+        assert o.logits[:, 0].tolist() == list(range(step + 1))
+
+
+def test_copies_of_a_stream_in_progress_grow_on_their_own():
+    o = LMOutput(index=0, logits=torch.zeros(1, 2))
+    o.extend(LMOutput(index=0, logits=torch.ones(1, 2)))
+    twin, deep = o.model_copy(), copy.deepcopy(o)
+    o.extend(LMOutput(index=0, logits=torch.full((1, 2), 5.0)))
+    twin.extend(LMOutput(index=0, logits=torch.full((1, 2), 7.0)))
+    assert o.logits[:, 0].tolist() == [0, 1, 5]
+    assert twin.logits[:, 0].tolist() == [0, 1, 7]
+    assert deep.logits[:, 0].tolist() == [0, 1]
+    assert pickle.loads(pickle.dumps(twin)).logits[:, 0].tolist() == [0, 1, 7]
+
+
 def test_two_outputs_holding_one_grown_tensor_never_write_each_others_rows():
     first = LMOutput(index=0, logits=torch.zeros(1, 2))
     first.extend(LMOutput(index=0, logits=torch.ones(1, 2)))  # now a view with spare rows
@@ -163,6 +231,30 @@ def test_json_leaves_tensors_out_unless_asked():
     assert "logits" not in r.model_dump(mode="json")["outputs"][0]
     assert r.model_dump()["outputs"][0]["logits"] is logits  # Python dumps keep the tensor
     assert LMResponse.model_validate_json(r.model_dump_json()).outputs[0].logits is None
+
+
+def test_json_leaves_tensors_out_whatever_else_the_dump_is_asked():
+    r = response(logits=torch.randn(2, 3))
+    for dumped in (
+        json.loads(r.model_dump_json(exclude={"id"}, indent=2)),
+        json.loads(r.model_dump_json(context={"other": 1}, round_trip=True)),
+        r.model_dump(mode="json", include={"outputs"}),
+    ):
+        assert "logits" not in dumped["outputs"][0] and "last_hidden_state" not in dumped["outputs"][0]
+    assert "logits" not in json.loads(r.outputs[0].model_dump_json(exclude_unset=True))
+    assert "logits" in json.loads(r.model_dump_json(exclude={"id"}, context=tensors.WITH_TENSORS))["outputs"][0]
+
+
+def test_json_made_by_a_foreign_container_writes_an_unrequested_tensor_as_null():
+    from pydantic import BaseModel
+
+    class Envelope(BaseModel):
+        response: LMResponse
+
+    wrapped = Envelope(response=response(logits=torch.randn(2, 3)))
+    assert json.loads(wrapped.model_dump_json())["response"]["outputs"][0]["logits"] is None
+    encoded = json.loads(wrapped.model_dump_json(context=tensors.WITH_TENSORS))["response"]["outputs"][0]["logits"]
+    assert torch.equal(LMOutput(index=0, logits=encoded).logits, wrapped.response.outputs[0].logits)
 
 
 def _special(dtype: torch.dtype) -> torch.Tensor:

@@ -258,9 +258,9 @@ class LMOutput(OutputBehaviour, ConfiguredBaseModel):
     refusal_logprobs: Optional[list[TokenLogprob]] = Field(default=None, description="""One entry per token of the refusal message, in order (OpenAI sends refusal log-probabilities apart from the content ones). Not aligned with token_ids.""")
     cumulative_logprob: Optional[float] = Field(default=None, description="""The sum of the log-probabilities of all tokens generated so far, as the engine reported it (vLLM's cumulative_logprob). A stream chunk carries the running total.""", le=0)
     usage: Optional[LMUsage] = Field(default=None, description="""Token counts for this candidate alone, where the engine reports them per candidate (LMDeploy's input_token_len and generate_token_len).""")
-    logits: Optional[tensor('sequence', 'vocab', dtypes=('float64', 'float32', 'float16', 'bfloat16'))] = Field(default=None, description="""The raw next-token scores, one row per generated position (sequence, vocab). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
-    scores: Optional[tensor('sequence', 'vocab', dtypes=('float64', 'float32', 'float16', 'bfloat16'))] = Field(default=None, description="""The processed next-token scores the token was chosen from, one row per generated position (sequence, vocab): the raw logits after the engine's logits processors (temperature, top-k, repetition penalty, ...), with -inf for masked tokens. Not the same as logits; log_softmax of a row gives the logprobs. In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
-    last_hidden_state: Optional[tensor('sequence', 'hidden', dtypes=('float64', 'float32', 'float16', 'bfloat16'))] = Field(default=None, description="""The model's last-layer hidden states, one row per generated position (sequence, hidden). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
+    logits: tensor('sequence', 'vocab', dtypes=('float64', 'float32', 'float16', 'bfloat16'), optional=True) = Field(default=None, description="""The raw next-token scores, one row per generated position (sequence, vocab). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
+    scores: tensor('sequence', 'vocab', dtypes=('float64', 'float32', 'float16', 'bfloat16'), optional=True) = Field(default=None, description="""The processed next-token scores the token was chosen from, one row per generated position (sequence, vocab): the raw logits after the engine's logits processors (temperature, top-k, repetition penalty, ...), with -inf for masked tokens. Not the same as logits; log_softmax of a row gives the logprobs. In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request.""")
+    last_hidden_state: tensor('sequence', 'hidden', dtypes=('float64', 'float32', 'float16', 'bfloat16'), optional=True) = Field(default=None, description="""The model's last-layer hidden states, one row per generated position (sequence, hidden). In Python a torch.Tensor kept as given; in JSON an EncodedTensor, written only on request. When token_ids are present too, there is one row per token id.""")
     error: Optional[LMError] = Field(default=None, description="""An error reported by the provider; a chunk that carries one makes the merged finish reason error.""")
     provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
     metadata: Optional[JsonValue] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
@@ -283,8 +283,6 @@ class TextPart(LMPart):
     citations: Optional[list[Citation]] = Field(default=None, description="""Sources that support this text.""")
     signature: Optional[str] = Field(default=None, description="""An opaque signature over the part, to be sent back unchanged: Anthropic signs thinking blocks, Gemini puts a thoughtSignature on text and function calls.""")
     type: Literal["text"] = Field(default="text", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ThinkingPart(LMPart):
@@ -296,8 +294,6 @@ class ThinkingPart(LMPart):
     redacted: Optional[bool] = Field(default=None, description="""True when the provider withheld the reasoning; encrypted_content then holds the opaque payload, if any, and text holds no readable reasoning.""")
     encrypted_content: Optional[str] = Field(default=None, description="""An opaque reasoning payload (Anthropic redacted_thinking data, OpenAI Responses encrypted_content), to be sent back unchanged. Always whole: a stream that sends it again replaces it, never appends to it.""")
     type: Literal["thinking"] = Field(default="thinking", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ToolCallPart(LMPart):
@@ -311,8 +307,6 @@ class ToolCallPart(LMPart):
     signature: Optional[str] = Field(default=None, description="""An opaque signature over the part, to be sent back unchanged: Anthropic signs thinking blocks, Gemini puts a thoughtSignature on text and function calls.""")
     server_side: Optional[bool] = Field(default=None, description="""True when the provider ran the tool itself (Anthropic server_tool_use and web search results, OpenAI Responses built-in tools): the caller must not run it or send a result for it.""")
     type: Literal["tool_call"] = Field(default="tool_call", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ToolResultPart(LMPart):
@@ -322,8 +316,6 @@ class ToolResultPart(LMPart):
     result: ToolResult = Field(default=..., description="""The tool's result.""")
     server_side: Optional[bool] = Field(default=None, description="""True when the provider ran the tool itself (Anthropic server_tool_use and web search results, OpenAI Responses built-in tools): the caller must not run it or send a result for it.""")
     type: Literal["tool_result"] = Field(default="tool_result", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class MediaPart(MediaBehaviour, LMPart):
@@ -334,22 +326,13 @@ class MediaPart(MediaBehaviour, LMPart):
     data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
     url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
     file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
-    type: str = Field(default=..., description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class ImagePart(MediaPart):
     """
     An image.
     """
-    media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
-    file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["image"] = Field(default="image", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class AudioPart(MediaPart):
@@ -357,26 +340,14 @@ class AudioPart(MediaPart):
     Audio, with its transcript where the provider gives one.
     """
     transcript: Optional[str] = Field(default=None, description="""A transcript of the audio.""")
-    media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
-    file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["audio"] = Field(default="audio", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class VideoPart(MediaPart):
     """
     A video.
     """
-    media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
-    file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["video"] = Field(default="video", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class DocumentPart(MediaPart):
@@ -384,26 +355,14 @@ class DocumentPart(MediaPart):
     A document such as a PDF, with an optional title.
     """
     title: Optional[str] = Field(default=None, description="""A title.""")
-    media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
-    file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["document"] = Field(default="document", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class BinaryPart(MediaPart):
     """
     Any other binary payload, typed only by its media type.
     """
-    media_type: Optional[str] = Field(default=None, description="""The IANA media type of the payload (image/png, audio/wav, application/pdf, ...).""")
-    data: Optional[Annotated[str, Field(pattern='^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$')]] = Field(default=None, description="""The payload, base64-encoded (standard alphabet, padded).""")
-    url: Optional[str] = Field(default=None, description="""A URL where the payload or source can be fetched. Kept as sent, unchecked: providers use data:, gs:// and relative URLs too.""")
-    file_id: Optional[str] = Field(default=None, description="""The provider's identifier for an uploaded file.""")
     type: Literal["binary"] = Field(default="binary", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class CitationPart(LMPart):
@@ -412,8 +371,6 @@ class CitationPart(LMPart):
     """
     citation: Citation = Field(default=..., description="""The cited source.""")
     type: Literal["citation"] = Field(default="citation", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class RefusalPart(LMPart):
@@ -422,8 +379,6 @@ class RefusalPart(LMPart):
     """
     text: str = Field(default=..., description="""The refusal message.""")
     type: Literal["refusal"] = Field(default="refusal", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class UnknownPart(LMPart):
@@ -433,8 +388,6 @@ class UnknownPart(LMPart):
     provider_type: Optional[str] = Field(default=None, description="""The provider's own name for the kind of an unknown part (its type or key), as sent.""")
     value: JsonValue = Field(default=..., description="""The unknown part exactly as the provider sent it.""")
     type: Literal["unknown"] = Field(default="unknown", description="""The kind of part (text, thinking, tool_call, ...); it selects the part's class.""")
-    part_index: Optional[Annotated[int, JsonInt(ge=0)]] = Field(default=None, description="""The position of this part within its output. Stream chunks that carry the same part_index continue the same part; parts arriving out of order land by it.""")
-    provider_data: Optional[JsonValue] = Field(default=None, description="""Provider-specific fields kept verbatim, so nothing the provider sent is lost.""")
 
 
 class Citation(CitationBehaviour, ConfiguredBaseModel):
@@ -563,33 +516,3 @@ class LMRequest(ConfiguredBaseModel):
     stream: Optional[bool] = Field(default=None, description="""True when the response was requested as a stream of chunks.""")
     metadata: Optional[JsonValue] = Field(default=None, description="""The caller's own annotations (request tags, trace ids); never set by providers.""")
 
-
-# Model rebuild
-# see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
-LMResponse.model_rebuild()
-LMOutput.model_rebuild()
-LMPart.model_rebuild()
-TextPart.model_rebuild()
-ThinkingPart.model_rebuild()
-ToolCallPart.model_rebuild()
-ToolResultPart.model_rebuild()
-MediaPart.model_rebuild()
-ImagePart.model_rebuild()
-AudioPart.model_rebuild()
-VideoPart.model_rebuild()
-DocumentPart.model_rebuild()
-BinaryPart.model_rebuild()
-CitationPart.model_rebuild()
-RefusalPart.model_rebuild()
-UnknownPart.model_rebuild()
-Citation.model_rebuild()
-ToolResult.model_rebuild()
-TokenLogprob.model_rebuild()
-TokenAlternative.model_rebuild()
-LMUsage.model_rebuild()
-LMError.model_rebuild()
-EncodedTensor.model_rebuild()
-LMMessage.model_rebuild()
-LMToolSpec.model_rebuild()
-LMSamplingConfig.model_rebuild()
-LMRequest.model_rebuild()

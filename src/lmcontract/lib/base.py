@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from lmcontract.lib import jsontext
+from lmcontract.lib import jsontext, tensors
 
 # RFC 3339 date-time, which is what the JSON Schema's "format": "date-time" means.
 _RFC3339 = re.compile(
@@ -221,7 +221,39 @@ class ContractModel(BaseModel):
         # So the one non-finite number a model can hold, a log-probability of -inf, is written
         # as "-Infinity" (which LogProbability reads back), not as null.
         ser_json_inf_nan="strings",
+        # Build each class's validator and serializer on its first use, not at import: most
+        # programs use a few of the classes, and `import` should not pay for all of them.
+        defer_build=True,
     )
+
+    # JSON dumps leave tensors out unless asked for (lmcontract.lib.tensors): the flag set here
+    # has pydantic-core drop those keys itself. Everything else is pydantic's own method.
+    def model_dump_json(self, *, context: Any = None, **kwargs: Any) -> str:
+        if tensors.asks_for_tensors(context):
+            return super().model_dump_json(context=context, **kwargs)
+        token = tensors.LEAVING_OUT.set(True)
+        try:
+            return super().model_dump_json(context=context, **kwargs)
+        finally:
+            tensors.LEAVING_OUT.reset(token)
+
+    def model_dump(self, *, mode: str = "python", context: Any = None, **kwargs: Any) -> dict[str, Any]:
+        if mode != "json" or tensors.asks_for_tensors(context):
+            return super().model_dump(mode=mode, context=context, **kwargs)
+        token = tensors.LEAVING_OUT.set(True)
+        try:
+            return super().model_dump(mode=mode, context=context, **kwargs)
+        finally:
+            tensors.LEAVING_OUT.reset(token)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # Merged tensor rows wait in the field until read (lmcontract.lib.tensors): reading a
+        # tensor field goes through a class attribute that copies them into place first.
+        cls._tensor_fields = tensors.tensor_fields(cls)
+        for name in cls._tensor_fields:
+            setattr(cls, name, tensors.TensorAttribute(name))
 
     @classmethod
     def model_validate_json(

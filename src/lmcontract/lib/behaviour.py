@@ -13,11 +13,8 @@ from typing import Any
 
 from pydantic import (
     BaseModel,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
     ValidationError,
     ValidatorFunctionWrapHandler,
-    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -92,16 +89,16 @@ class ResponseBehaviour(ContractModel):
     def from_chunks(cls, chunks: Iterable[Self], *, strict: bool = False) -> Self:
         """One complete response from a whole stream of chunks, merged in order.
 
-        The result is finalized (tool-call arguments parsed, tensors compacted) and has no
+        The result is finalized (tool-call arguments parsed, tensor rows concatenated) and has no
         chunk_mode. Raises ``lmcontract.MergeError`` for an empty stream, a clash, or a stream
         that does not add up to a complete response; ``strict`` as for ``extend``.
         """
         return merge.from_chunks(cls, chunks, strict=strict)
 
     def finalize(self) -> Self:
-        """Mark the stream complete: parse every tool call's buffered arguments and drop the
-        spare rows of grown tensors. ``from_chunks`` does this; after ``extend`` calls, do it
-        when the stream ends. Returns self."""
+        """Mark the stream complete: parse every tool call's buffered arguments and copy the
+        appended tensor rows, once, into tensors of exactly their size. ``from_chunks`` does
+        this; after ``extend`` calls, do it when the stream ends. Returns self."""
         return merge.finalize_response(self)
 
 
@@ -160,16 +157,6 @@ class OutputBehaviour(ContractModel):
         return mine.keys() == theirs.keys() and all(tensors.values_equal(mine[k], theirs[k]) for k in mine)
 
     __hash__ = None  # mutable, like every pydantic model that is not frozen
-
-    @model_serializer(mode="wrap")
-    def _leave_out_tensors(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo):
-        # Tensors are big and JSON readers rarely want them: they are written only on request.
-        # (No return annotation: with one, the serialization JSON Schema would take it.)
-        data = handler(self)
-        if info.mode_is_json() and not tensors.wants_tensors(info) and isinstance(data, dict):
-            for name in _TENSOR_FIELDS:
-                data.pop(name, None)
-        return data
 
 
 class MediaBehaviour(ContractModel):

@@ -39,9 +39,10 @@ schema with its annotation merges without a change here, on every class and ever
   and replace buffered text, except ``{}`` which says nothing (Anthropic's ``input: {}`` at the
   start of a call, before its text). Text for a call whose arguments were given parsed (and
   non-empty) cannot be reconciled: MergeError.
-- ``token_ids`` and ``logprobs`` stay aligned; tensors grow along the sequence dimension through
-  a growth buffer (``lmcontract.lib.tensors.append_rows``), and ``from_chunks`` defers the
-  appends to one ``torch.cat``; dtype, device and trailing dimensions must match.
+- ``token_ids`` and ``logprobs`` stay aligned; tensors are appended along the sequence
+  dimension, or replaced when cumulative; their dtype, device and trailing dimensions must
+  match. A merge copies no rows: they are copied once, when the field is read or finalized
+  (``lmcontract.lib.tensors.append_rows``).
 - ``error`` as a finish reason is final: a later ``stop`` does not hide a failure. An ``error``
   on a response chunk ends every output of the receiver; on an output chunk, that output.
 - **After a finish reason**, usage, ``provider_data``, ``metadata``, a repeated finish reason and
@@ -72,7 +73,6 @@ error is raised.
 from __future__ import annotations
 
 import copy
-import sys
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -190,21 +190,16 @@ def _is_fragment_kind(cls: type) -> bool:
 class Journal(list):
     """The undo entries ``(function, *args)`` of one merge, applied in reverse on failure.
 
-    Inside ``from_chunks`` it also carries ``deferred``: the tensor pieces whose concatenation
-    waits for the end of the stream (one ``torch.cat`` instead of a growing buffer), and
-    ``strict``: whether content after a finish reason is refused.
+    It also carries ``strict``: whether content after a finish reason is refused.
     """
 
-    # Class defaults rather than an __init__: a Python-level __init__ would cost more than
-    # the rest of a small merge, and the instance dict is only made when one is set.
-    deferred: dict | None = None
+    # A class default rather than an __init__: a Python-level __init__ would cost more than
+    # the rest of a small merge, and the instance dict is only made when it is set.
     strict: bool = False
 
 
-def _journal(deferred: dict | None = None, strict: bool = False) -> Journal:
+def _journal(strict: bool = False) -> Journal:
     journal = Journal()
-    if deferred is not None:
-        journal.deferred = deferred
     if strict:
         journal.strict = True
     return journal
@@ -402,22 +397,20 @@ def _merge_object(target: BaseModel, name: str, value: Any, journal: Journal) ->
 # --- responses ------------------------------------------------------------------------------
 
 
-def merge_response(
-    target: BaseModel, chunk: BaseModel, deferred: dict | None = None, *, strict: bool = False
-) -> BaseModel:
+def merge_response(target: BaseModel, chunk: BaseModel, *, strict: bool = False) -> BaseModel:
     """Merge an LMResponse chunk into ``target`` in place and return ``target``.
 
     The chunk's ``chunk_mode`` says how: ``cumulative`` replaces, ``delta`` appends, and none
     (a complete response) is appended after the receiver's content. Raises MergeError, leaving
     ``target`` as it was, when the chunk clashes with it (or, with ``strict``, when it carries
-    content for an output that has finished). ``deferred`` is for ``from_chunks`` only.
+    content for an output that has finished).
     """
     if type(chunk) is not type(target):
         _wrong_type(target, chunk)
     with _LOCK:
         if chunk is target:
             chunk = clone(chunk)  # merging a response into itself appends a copy of it
-        journal = _journal(deferred, strict)
+        journal = _journal(strict)
         try:
             _merge_response(target, chunk, journal)
         except BaseException:
@@ -621,22 +614,11 @@ def _merge_tensor(target: BaseModel, name: str, value: Any, cumulative: bool, jo
             value, current = tensors.as_tensor(value), current if current is None else tensors.as_tensor(current)
         except ValueError as exc:
             raise MergeError(_output_path(at, name), str(exc)) from None
-    if current is None:
-        write(target, name, tensors.copy_tensor(value), journal)
-        return
-    _check_tensor(current, value, (at, name))
-    deferred = journal.deferred
-    if cumulative:
-        write(target, name, tensors.copy_tensor(value), journal)
-        key = (id(target), name)
-        if deferred is not None and key in deferred:
-            journal.append((deferred.__setitem__, key, deferred.pop(key)))
-    elif deferred is not None:
-        _defer_rows(deferred, target, name, current, value, journal)
-    else:
-        grown, undo = tensors.append_rows(current, value)
-        journal.append(undo)
-        write(target, name, grown, journal)
+    if current is not None:
+        _check_tensor(current, value, (at, name))
+    # No rows are copied here (so a failed merge has nothing to undo but the field itself):
+    # they are copied into storage of the receiver's own when the field is read or finalized.
+    write(target, name, tensors.append_rows(None if cumulative else current, value, name), journal)
 
 
 def _check_tensor(current: Any, value: Any, where: tuple) -> None:
@@ -652,29 +634,6 @@ def _check_tensor(current: Any, value: Any, where: tuple) -> None:
             tuple(current.shape),
             tuple(value.shape),
         )
-
-
-def _defer_rows(deferred: dict, target: BaseModel, name: str, current: Any, value: Any, journal: Journal) -> None:
-    """Queue rows for the one concatenation at the end of ``from_chunks``.
-
-    The field keeps its first piece (already a copy), which is all the checks need; the
-    queued chunk tensors are read once, by ``torch.cat``, into storage of the result's own.
-    """
-    key = (id(target), name)
-    entry = deferred.get(key)
-    if entry is None:
-        entry = deferred[key] = (target, name, [current])
-        journal.append((deferred.pop, key))
-    pieces = entry[2]
-    pieces.append(value.detach())
-    journal.append((_truncate, pieces, len(pieces) - 1))
-
-
-def _concatenate_deferred(deferred: dict) -> None:
-    torch = sys.modules["torch"]
-    journal = _journal()
-    for target, name, pieces in deferred.values():
-        write(target, name, torch.cat(pieces), journal)
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -932,8 +891,8 @@ def _clear_parsed_text(output: BaseModel, journal: Journal) -> None:
 
 def finalize_output(output: BaseModel) -> BaseModel:
     """Complete a merged output: parse every tool call's buffered arguments (raw text kept
-    when it does not parse, cleared when it does, ``{}`` when empty) and give grown tensors back
-    their spare rows. Safe to call more than once."""
+    when it does not parse, cleared when it does, ``{}`` when empty) and copy tensor rows
+    into tensors of exactly their size (one concatenation each). Safe to call more than once."""
     with _LOCK:
         journal = _journal()
         _complete_tool_calls(output, journal)
@@ -959,23 +918,19 @@ def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool = False)
     """Merge a whole stream into one complete response of class ``cls``.
 
     Chunks are merged in order into an empty receiver, then finalized; the result has no
-    chunk_mode. Since nobody can look at the result before it is returned, tensor rows are
-    not grown chunk by chunk but concatenated once at the end: one ``torch.cat`` of the
+    chunk_mode. Tensor rows are concatenated once, by the finalize: one ``torch.cat`` of the
     chunks' tensors, which are referenced until then (a stream must not overwrite a tensor it
     has already yielded) and never shared with the result. Raises MergeError for an empty
     stream, a chunk that clashes, or a stream that did not add up to a complete response (no
     outputs, or an output with no parts, and no error to say why).
     """
     result = cls(chunk_mode=DELTA)
-    deferred: dict = {}
     empty = True
     for chunk in chunks:
-        merge_response(result, chunk, deferred, strict=strict)
+        merge_response(result, chunk, strict=strict)
         empty = False
     if empty:
         raise MergeError("", "from_chunks needs at least one chunk")
-    if deferred:
-        _concatenate_deferred(deferred)
     finalize_response(result)
     write(result, "chunk_mode", None, _journal())
     problem = next(rules.response_problems(result), None)

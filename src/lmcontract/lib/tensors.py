@@ -6,20 +6,22 @@ torch code unless a tensor is already at hand).
 
 JSON: a tensor field is left out of ``model_dump_json()`` and ``model_dump(mode="json")``
 unless the caller passes ``context={"tensors": True}`` (``WITH_TENSORS``); then it is written
-as an EncodedTensor, which ``model_validate_json`` turns back into the identical tensor.
+as an EncodedTensor, which ``model_validate_json`` turns back into the identical tensor. (A
+JSON dump made by something other than the models' own methods, such as a model of another
+package that holds an LMResponse, writes an unrequested tensor as null.)
 """
 
 from __future__ import annotations
 
 import base64
-import ctypes
 import importlib.util
 import sys
 import weakref
+from contextvars import ContextVar
 from functools import partial
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
+from pydantic import Field, PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 TORCH_EXTRA = "pip install 'lmcontract[torch]'"
@@ -92,6 +94,8 @@ def to_raw(value: Any) -> tuple[str, list[int], bytes]:
     if name not in dtype_bytes():
         known = ", ".join(dtype_bytes())
         raise ValueError(f"tensor dtype {name} has no JSON encoding; encodable: {known}")
+    import ctypes  # here, not at the top: only encoding a tensor needs it, and importing costs
+
     flat = value.detach().to("cpu").contiguous()
     raw = ctypes.string_at(flat.data_ptr(), flat.numel() * flat.element_size()) if flat.numel() else b""
     if sys.byteorder == "big" and flat.element_size() > 1:
@@ -183,45 +187,75 @@ def _validate(value: Any, dims: tuple[str, ...], dtypes: tuple[str, ...]) -> Any
     return value
 
 
-def wants_tensors(info: SerializationInfo) -> bool:
-    """True when a JSON dump asked for tensors (``context={"tensors": True}``)."""
-    context = info.context
+def asks_for_tensors(context: Any) -> bool:
+    """True when a dump's ``context`` asks for tensors (``{"tensors": True}``)."""
     return isinstance(context, dict) and bool(context.get("tensors"))
 
 
+def wants_tensors(info: SerializationInfo) -> bool:
+    """True when a JSON dump asked for tensors (``context={"tensors": True}``)."""
+    return asks_for_tensors(info.context)
+
+
+# True while one of the models' own JSON dumps runs that did not ask for tensors
+# (lmcontract.lib.base sets it): the tensor fields' exclude_if then has pydantic-core drop
+# their keys itself, so no Python serializer has to wrap, and re-walk, a whole output.
+LEAVING_OUT: ContextVar[bool] = ContextVar("lmcontract_leaving_out_tensors", default=False)
+
+
+def _left_out(value: Any) -> bool:
+    return LEAVING_OUT.get()
+
+
 def _serialize(value: Any, info: SerializationInfo) -> Any:
-    # Python dumps keep the tensor itself. A JSON dump that did not ask for tensors gets None
-    # here; the owning model's serializer (OutputBehaviour) then drops the key altogether.
-    if value is None or not info.mode_is_json():
-        return value
-    return encode(value) if wants_tensors(info) else None
+    # Python dumps keep the tensor itself. A JSON dump that did not ask for tensors has left
+    # the field out already, unless it was not made by the models' own methods: then None.
+    if value is None:
+        return None
+    if not info.mode_is_json():
+        return read(value)
+    return encode(read(value)) if wants_tensors(info) else None
 
 
-def tensor(*dims: str, dtypes: tuple[str, ...]) -> Any:
+class _TensorSlot:
+    """Marks a field type made by ``tensor()``, so models can find their tensor fields."""
+
+    __slots__ = ()
+
+
+TENSOR_SLOT = _TensorSlot()
+
+
+def tensor(*dims: str, dtypes: tuple[str, ...], optional: bool = False) -> Any:
     """The field type of a tensor slot with these named dimensions (schema array dimensions)
-    and these admitted dtypes (the slot's ``dtypes`` annotation)."""
+    and these admitted dtypes (the slot's ``dtypes`` annotation).
+
+    It is the whole annotation of the field, so that its ``exclude_if`` applies to the field;
+    ``optional`` says whether the JSON Schema allows null.
+    """
+    encoded = {
+        "type": "object",
+        "description": f"A tensor of shape ({', '.join(dims)}), encoded as an EncodedTensor.",
+        "properties": {
+            "dtype": {"enum": list(dtypes)},
+            "shape": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0},
+                "minItems": len(dims),
+                "maxItems": len(dims),
+            },
+            "data": {"type": "string", "contentEncoding": "base64"},
+        },
+        "required": ["dtype", "shape", "data"],
+        "additionalProperties": False,
+    }
     return Annotated[
         Any,
+        TENSOR_SLOT,
+        Field(exclude_if=_left_out),
         PlainValidator(partial(_validate, dims=dims, dtypes=dtypes)),
         PlainSerializer(_serialize),
-        WithJsonSchema(
-            {
-                "type": "object",
-                "description": f"A tensor of shape ({', '.join(dims)}), encoded as an EncodedTensor.",
-                "properties": {
-                    "dtype": {"enum": list(dtypes)},
-                    "shape": {
-                        "type": "array",
-                        "items": {"type": "integer", "minimum": 0},
-                        "minItems": len(dims),
-                        "maxItems": len(dims),
-                    },
-                    "data": {"type": "string", "contentEncoding": "base64"},
-                },
-                "required": ["dtype", "shape", "data"],
-                "additionalProperties": False,
-            }
-        ),
+        WithJsonSchema({"anyOf": [encoded, {"type": "null"}]} if optional else encoded),
     ]
 
 
@@ -243,6 +277,7 @@ def values_equal(a: Any, b: Any) -> bool:
     """``a == b`` for field values, comparing tensors with ``tensors_equal``."""
     if a is b:
         return True
+    a, b = read(a), read(b)
     if is_tensor(a) or is_tensor(b):
         return tensors_equal(a, b)
     return a == b
@@ -256,28 +291,93 @@ def copy_tensor(value: Any) -> Any:
     return value.detach().clone()
 
 
-# --- growth buffers ---------------------------------------------------------------------
+# --- appending rows ------------------------------------------------------------------------
 #
-# A streamed tensor grows along its first (sequence) dimension. Appending with torch.cat
-# copies everything received so far on every chunk: quadratic. Instead the field holds a view
-# ``buf[:n]`` of a buffer whose capacity doubles when full, so a chunk costs a copy of its own
-# rows (amortised constant per row) and the buffer never holds more than twice the rows in use.
+# A streamed tensor grows along its first (sequence) dimension, one chunk at a time. Copying
+# rows as they arrive costs either a quadratic torch.cat per chunk or a growth buffer that is
+# copied again to trim it, so peak memory reaches twice the result. Instead a merge copies
+# nothing: the field holds a PendingRows, an immutable link (what the field held before, the
+# chunk's tensor) that costs O(1) to make, shares nothing that a later append changes, and is
+# undone by putting the earlier value back. The rows are copied once, when they are read:
 #
-# Ownership lives in a registry keyed by the identity of the view handed out, not on the model
-# or the tensor: deep copies and unpickled tensors are new objects, so they are simply not
-# registered and get a fresh buffer on their next append. Only the view at the buffer's
-# frontier (its row count equals the rows written) may write into the spare rows; any other
-# holder of an older or shared view copies instead, so two owners never write the same rows.
+# - ``compact`` (what ``finalize()`` and ``from_chunks`` use) concatenates the whole chain
+#   with one torch.cat into a tensor of exactly the final size: no second copy, no trimming;
+# - reading the field while the stream runs (attribute access, a dump, a comparison, a copy)
+#   concatenates into a buffer with spare rows, so that a caller who reads after every chunk
+#   still pays amortised constant time per row: the next read copies only the new rows, into
+#   the spare ones, and the buffer never holds more than twice the rows in use.
+#
+# Until it is read, a chunk's tensor is referenced, not copied, as torch.cat's inputs are: a
+# stream must not overwrite a tensor it has already yielded. One that does is caught (torch
+# counts in-place writes per tensor) and reported when the rows are read, rather than read
+# silently changed.
+#
+# Spare rows belong to a registry keyed by the identity of the view handed out, not to the
+# model or the tensor: deep copies and unpickled tensors are new objects, so they are simply
+# not registered and get a buffer of their own. Only the view at a buffer's frontier (its row
+# count equals the rows written) may write into the spare rows; any other holder of an older
+# or shared view copies instead, so two owners never write the same rows.
+
+
+class PendingRows:
+    """A tensor field's value while appended rows wait to be copied: ``base``'s rows, then
+    ``piece``'s. ``base`` is None, a tensor, or an earlier PendingRows; neither is changed.
+
+    ``dtype``, ``device`` and ``shape`` answer without copying anything; ``read()`` gives the
+    tensor. Models read it on attribute access (``TensorAttribute``), so users only ever see
+    tensors; code that reads a model's ``__dict__`` may meet one.
+    """
+
+    __slots__ = ("_tensor", "base", "device", "dtype", "field", "piece", "rows", "shape", "trailing", "version")
+
+    def __init__(self, base: Any, piece: Any, field: str) -> None:
+        self.base, self.piece, self.field = base, piece, field
+        self.version = piece._version  # torch's count of in-place writes to piece's storage
+        shape = piece.shape
+        if type(base) is PendingRows:
+            self.dtype, self.device, self.trailing = base.dtype, base.device, base.trailing
+            self.rows = base.rows + shape[0]
+        else:
+            self.dtype, self.device, self.trailing = piece.dtype, piece.device, tuple(shape[1:])
+            self.rows = shape[0] if base is None else base.shape[0] + shape[0]
+        self.shape = (self.rows, *self.trailing)
+        self._tensor = None
+
+    def read(self) -> Any:
+        """The tensor, rows copied into place (with spare rows for later appends)."""
+        if self._tensor is None:
+            self._settle(_concatenate(self, spare=True))
+        return self._tensor
+
+    def _settle(self, value: Any) -> None:
+        # The chain is now summed up by one tensor; what it referenced can be freed.
+        self._tensor, self.base, self.piece = value, None, None
+
+    def __repr__(self) -> str:
+        return repr(self.read())
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        return compact(self, copy=True)
+
+    def __reduce__(self) -> tuple:
+        return _identity, (compact(self, copy=True),)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+class PendingTensorError(RuntimeError):
+    """A tensor merged into a field was written to in place before its rows were copied."""
 
 
 class _Growth:
-    """A growth buffer and how many of its rows are in use."""
+    """A buffer with spare rows, its capacity, and how many of its rows are in use."""
 
-    __slots__ = ("buf", "rows")
+    __slots__ = ("buf", "capacity", "rows")
 
     def __init__(self, buf: Any, rows: int) -> None:
-        self.buf = buf
-        self.rows = rows
+        self.buf, self.capacity, self.rows = buf, buf.shape[0], rows
 
 
 _GROWTH: dict[int, tuple[weakref.ref, _Growth]] = {}
@@ -301,50 +401,119 @@ def _growth_of(view: Any) -> _Growth | None:
     return entry[1]
 
 
-def _restore_rows(growth: _Growth, rows: int) -> None:
-    growth.rows = rows
+def _concatenate(top: PendingRows, spare: bool) -> Any:
+    """The rows ``top`` stands for, in one tensor of storage that no caller holds.
 
-
-def append_rows(current: Any, extra: Any) -> tuple[Any, tuple]:
-    """``current`` with the rows of ``extra`` appended, as a tensor independent of ``extra``.
-
-    ``current`` itself is left untouched (its rows are never written), so a caller that keeps
-    it, or puts it back, still sees what it saw. Returns the new tensor and an undo entry
-    ``(function, *args)`` that restores the buffer bookkeeping if the caller rolls back.
-    The caller has checked that dtype, device and the trailing dimensions agree.
+    With ``spare``, the tensor is a view of a buffer with room for as many rows again, or the
+    next rows of the buffer its prefix already views; without, it has exactly its rows.
     """
-    n, k = current.shape[0], extra.shape[0]
-    if extra.requires_grad:
-        extra = extra.detach()
-    growth = _growth_of(current)
-    if growth is not None and growth.rows == n and growth.buf.shape[0] >= n + k:
-        growth.buf.narrow(0, n, k).copy_(extra)
-    else:
-        torch = sys.modules["torch"]
-        capacity = max(n + k, 2 * n)
-        buf = torch.empty((capacity, *current.shape[1:]), dtype=current.dtype, device=current.device)
-        buf.narrow(0, 0, n).copy_(current.detach())
-        buf.narrow(0, n, k).copy_(extra)
-        growth = _Growth(buf, n)
-    undo = (_restore_rows, growth, growth.rows)
-    growth.rows = n + k
-    view = growth.buf.narrow(0, 0, n + k)
+    links = []
+    node: Any = top
+    while type(node) is PendingRows and node._tensor is None:
+        links.append(node)
+        node = node.base
+    prefix = node._tensor if type(node) is PendingRows else node
+    links.reverse()
+    for link in links:
+        if link.piece._version != link.version:
+            raise PendingTensorError(
+                f"{link.field}: a chunk's tensor was written to in place after it was merged, before its "
+                "rows were copied; merged rows are copied when the field is first read (or at finalize), "
+                "so clone a tensor before yielding it if the stream reuses its storage"
+            )
+    rows = [link.piece for link in links]
+    torch = sys.modules["torch"]
+    with torch.no_grad():
+        if not spare:
+            return torch.cat(rows if prefix is None else [prefix, *rows])
+        total = top.rows
+        have = 0 if prefix is None else prefix.shape[0]
+        growth = None if prefix is None else _growth_of(prefix)
+        if growth is None or growth.rows != have or growth.capacity < total:
+            buf = torch.empty((2 * total, *top.trailing), dtype=top.dtype, device=top.device)
+            growth = _Growth(buf, 0)
+            if prefix is not None:
+                rows.insert(0, prefix)
+            have = 0
+        into = growth.buf.narrow(0, have, total - have)
+        if len(rows) == 1:  # a read after every chunk: one copy, cheaper than a cat
+            into.copy_(rows[0])
+        else:
+            torch.cat(rows, out=into)
+    growth.rows = total
+    view = growth.buf.narrow(0, 0, total)
     _register(view, growth)
-    return view, undo
+    return view
+
+
+def append_rows(current: Any, extra: Any, field: str) -> PendingRows:
+    """``current`` (None, a tensor or a PendingRows) with the rows of ``extra`` after it.
+
+    Nothing is copied and neither argument is changed: the rows are copied when the result is
+    read (``read``) or compacted (``compact``). The caller has checked that dtype, device and
+    trailing dimensions agree. ``field`` names the field in errors.
+    """
+    if type(extra) is PendingRows:
+        extra = compact(extra)
+    return PendingRows(current, extra, field)
+
+
+def read(value: Any) -> Any:
+    """A field's value as its readers see it: a PendingRows turned into its tensor."""
+    return value.read() if type(value) is PendingRows else value
 
 
 def capacity_rows(value: Any) -> int:
-    """Rows of storage behind ``value``: its growth buffer's capacity, or its own row count."""
+    """Rows of storage behind ``value``: its buffer's capacity, or its own row count."""
+    value = read(value)
     growth = _growth_of(value)
-    return growth.buf.shape[0] if growth is not None else value.shape[0]
+    return growth.capacity if growth is not None else value.shape[0]
 
 
-def compact(value: Any) -> Any:
-    """``value`` without the spare rows of its growth buffer (itself when it has none).
-
-    Only tensors this module grew are copied; a tensor the caller gave is kept as given.
-    """
+def compact(value: Any, copy: bool = False) -> Any:
+    """``value`` as a tensor with exactly its own rows: pending rows concatenated once, a view
+    with spare rows copied without them; a tensor with neither is returned as it is (a copy
+    of it with ``copy``). Only tensors this module grew are copied without ``copy``."""
+    if type(value) is PendingRows:
+        if value._tensor is None:
+            if copy:  # a fresh concatenation is a copy already; the chain stays pending
+                return _concatenate(value, spare=False)
+            value._settle(_concatenate(value, spare=False))
+            return value._tensor
+        value = value._tensor
+    if copy:
+        return copy_tensor(value)
     growth = _growth_of(value)
-    if growth is None or growth.buf.shape[0] == value.shape[0]:
+    if growth is None or growth.capacity == value.shape[0]:
         return value
     return value.clone()
+
+
+class TensorAttribute:
+    """Class attribute for a tensor field: reading it copies pending rows into place first.
+
+    Pydantic keeps field values in the instance ``__dict__``; a data descriptor on the class
+    takes precedence over it, and assignment still goes through pydantic's validation.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        value = d[self.name]
+        if type(value) is PendingRows:
+            value = d[self.name] = value.read()
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__pydantic_validator__.validate_assignment(obj, self.name, value)
+
+
+def tensor_fields(cls: type) -> tuple[str, ...]:
+    """The names of the fields of model class ``cls`` whose type is made by ``tensor()``."""
+    return tuple(name for name, field in cls.__pydantic_fields__.items() if TENSOR_SLOT in field.metadata)
