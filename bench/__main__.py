@@ -21,8 +21,10 @@ def main() -> int:
     for figure in figures:
         print(figure.line())
     missed = [f for f in figures if not f.ok]
-    summary = f"{len(missed)} of {len(figures)} figures above missed their target" if missed else "all figures above met"
-    print("\n" + summary)
+    if missed:
+        print(f"\n{len(missed)} of {len(figures)} figures above missed their target")
+    else:
+        print("\nall figures above met")
     for name in failed_groups:
         print(f"{name}: missed a target (see its section)")
     return 1 if missed or failed_groups else 0

@@ -20,11 +20,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import Self
 
-from lmcontract.generated.merge_policy import TENSOR_SLOTS
 from lmcontract.lib import merge, rules, tensors
 from lmcontract.lib.base import ContractModel
-
-_TENSOR_FIELDS = tuple(TENSOR_SLOTS["LMOutput"])
 
 
 def _escape(message: str) -> str:
