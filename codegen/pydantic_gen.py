@@ -56,12 +56,16 @@ PART_UNION = "AnyLMPart"
 def dtype_bytes(sv) -> dict[str, int]:
     """Bytes per element of each TensorDtype value, from its ``bytes`` annotation."""
     enum = sv.get_enum("TensorDtype")
+    if enum is None:  # a schema without tensors
+        return {}
     return {name: int(pv.annotations["bytes"].value) for name, pv in enum.permissible_values.items()}
 
 
 def truncating_finish_reasons(sv) -> tuple[str, ...]:
     """The FinishReason values annotated ``truncates: true``, in schema order."""
     enum = sv.get_enum("FinishReason")
+    if enum is None:  # a schema without finish reasons
+        return ()
     return tuple(
         name
         for name, pv in enum.permissible_values.items()

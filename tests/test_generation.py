@@ -360,7 +360,7 @@ def test_every_slot_has_a_merge_policy_and_the_merge_code_reads_it():
         assert slot.get("annotations", {}).get("merge"), name
     assert POLICIES["LMOutput"]["truncated"] == "stays_true"
     assert POLICIES["ToolCallPart"]["id"] == "key" and POLICIES["LMResponse"]["id"] == "first_wins"
-    assert TENSOR_SLOTS == {"LMOutput": ["logits", "last_hidden_state"]}
+    assert TENSOR_SLOTS == {"LMOutput": ["logits", "scores", "last_hidden_state"]}
 
 
 def test_importing_the_cli_builds_no_model():
