@@ -169,7 +169,7 @@ def _argument_chunks(n: int) -> list[LMResponse]:
 
 def bench_arguments(sizes: tuple[int, ...] = (1_000, 2_000, 4_000, 8_000), repeats: int = 7) -> bool:
     streams = {n: _argument_chunks(n) for n in sizes}
-    call = _merge_all(streams[sizes[0]]).outputs[0].parts[0]
+    call = _merge_all(streams[sizes[0]]).finalize().outputs[0].parts[0]
     assert call.arguments == {"text": "abc " * (sizes[0] - 2)} and call.arguments_raw is None
     best = _best_interleaved({n: (lambda c=c: _merge_all(c)) for n, c in streams.items()}, repeats)
     per_fragment = {n: best[n] / n for n in sizes}
