@@ -127,7 +127,7 @@ class MergeError(ValueError):
         self.theirs = None if theirs is _MISSING else theirs
         message = f"{path}: {reason}" if path else reason
         if ours is not _MISSING or theirs is not _MISSING:
-            message += f" (receiver has {_show(ours)}, chunk has {_show(theirs)})"
+            message += f" (receiver has {_show(self.ours)}, chunk has {_show(self.theirs)})"
         super().__init__(message)
 
 
@@ -640,11 +640,10 @@ def _merge_tensor(target: BaseModel, name: str, value: Any, cumulative: bool, jo
     deferred = journal.deferred
     if cumulative:
         write(target, name, tensors.copy_tensor(value), journal)
-        key = (id(target), name)
-        if deferred is not None and key in deferred:
-            journal.append((deferred.__setitem__, key, deferred.pop(key)))
+        if deferred is not None:
+            deferred.pop((id(target), name), None)  # the snapshot replaces the queued rows
     elif deferred is not None:
-        _defer_rows(deferred, target, name, current, value, journal)
+        _defer_rows(deferred, target, name, current, value)
     else:
         grown, undo = tensors.append_rows(current, value)
         journal.append(undo)
@@ -666,20 +665,19 @@ def _check_tensor(current: Any, value: Any, where: tuple) -> None:
         )
 
 
-def _defer_rows(deferred: dict, target: BaseModel, name: str, current: Any, value: Any, journal: Journal) -> None:
+def _defer_rows(deferred: dict, target: BaseModel, name: str, current: Any, value: Any) -> None:
     """Queue rows for the one concatenation at the end of ``from_chunks``.
 
     The field keeps its first piece (already a copy), which is all the checks need; the
     queued chunk tensors are read once, by ``torch.cat``, into storage of the result's own.
     """
+    # Not journalled: a merge that fails inside from_chunks ends the whole stream, and the
+    # receiver (with its queue) is dropped.
     key = (id(target), name)
     entry = deferred.get(key)
     if entry is None:
         entry = deferred[key] = (target, name, [current])
-        journal.append((deferred.pop, key))
-    pieces = entry[2]
-    pieces.append(value.detach())
-    journal.append((_truncate, pieces, len(pieces) - 1))
+    entry[2].append(value.detach())
 
 
 def _concatenate_deferred(deferred: dict) -> None:
