@@ -852,3 +852,15 @@ def test_text_read_outs_skip_parts_without_text():
     o = out(ThinkingPart(signature="s"), ThinkingPart(text="plan"), TextPart(text=""), TextPart(text="hi"))
     assert (o.reasoning, o.text) == ("plan", "hi")
     assert out(ThinkingPart(signature="s")).reasoning == ""
+
+
+def test_text_after_a_completed_call_is_parsed_again_with_it():
+    r = merged(chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1}', part_index=0), finish_reason="tool_call")))
+    assert r.outputs[0].parts[0].arguments == {"a": 1}
+    r.extend(chunk(out(ToolCallPart(arguments_raw=" x", part_index=0))))
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == (None, '{"a": 1} x')  # no longer parses: raw only
+    given = merged(chunk(out(ToolCallPart(name="f", arguments={"a": 1}, part_index=0))))
+    with pytest.raises(MergeError) as caught:
+        given.extend(chunk(out(ToolCallPart(arguments_raw="2", part_index=0))))
+    assert (caught.value.ours, caught.value.theirs) == ({"a": 1}, "2")
