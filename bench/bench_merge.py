@@ -373,7 +373,8 @@ def bench_arguments() -> list[Figure]:
         if n != SIZES[0]:
             return
         want = {"text": "abc " * (n - 1)}
-        call = runs["lmcontract"]().outputs[0].parts[0]
+        # The finish completes the call; its text stays beside the parsed object until finalize().
+        call = runs["lmcontract"]().finalize().outputs[0].parts[0]
         assert call.arguments == want and call.arguments_raw is None
         assert json.loads(runs["floor"]()) == want
         assert json.loads(runs["openai"]().choices[0].message.tool_calls[0].function.arguments) == want

@@ -799,3 +799,68 @@ def test_a_cumulative_tensor_after_delta_tensors_replaces_them_in_from_chunks():
         ]
     )
     assert torch.equal(r.outputs[0].logits, torch.cat([snapshot, second]))
+
+
+# --- error reports, read in full -----------------------------------------------------------------
+
+
+def test_a_merge_error_carries_the_path_the_reason_and_both_values():
+    error = MergeError("outputs[0].parts[1].id", "names it differently", "a", "b")
+    assert (error.path, error.reason) == ("outputs[0].parts[1].id", "names it differently")
+    assert (error.ours, error.theirs) == ("a", "b")
+    assert str(error) == "outputs[0].parts[1].id: names it differently (receiver has 'a', chunk has 'b')"
+    assert str(MergeError("", "needs a chunk")) == "needs a chunk"
+    bare = MergeError("x", "why")
+    assert (bare.ours, bare.theirs, str(bare)) == (None, None, "x: why")
+    assert str(MergeError("x", "why", theirs=None)) == "x: why (receiver has None, chunk has None)"
+    long = "y" * 100
+    assert str(MergeError("x", "why", "z" * 78, long)).endswith(
+        f"(receiver has '{'z' * 78}', chunk has '{long[:76]}...)"
+    )
+    shown = str(MergeError("x", "why", torch.zeros(2, 3, dtype=torch.float16)))
+    assert "tensor(shape=(2, 3), dtype=torch.float16, device=cpu)" in shown
+
+
+def test_a_clash_deep_in_a_stream_names_the_whole_path():
+    r = merged(chunk(out(TextPart(text="a", part_index=0), index=0), out(TextPart(text="b", part_index=0), index=1)))
+    with pytest.raises(MergeError) as caught:
+        r.extend(chunk(out(ThinkingPart(text="t", part_index=0), index=1)))
+    assert caught.value.path == "outputs[1].parts[0].type"
+    o = copy.deepcopy(r.outputs[1])
+    with pytest.raises(MergeError) as caught:
+        o.extend(out(ThinkingPart(text="t", part_index=0), index=1))
+    assert caught.value.path == "parts[0].type"  # an output on its own: no outputs[...] prefix
+
+
+def test_output_extend_refuses_another_class_and_an_unknown_mode_by_name():
+    with pytest.raises(TypeError, match=r"^cannot merge a LMResponse into a LMOutput$"):
+        out().extend(chunk())
+    with pytest.raises(ValueError, match=r"^mode: expected one of delta, cumulative, got 'append'$"):
+        out().extend(out(), mode="append")
+
+
+def test_strict_mode_takes_empty_content_and_names_the_finish_reason():
+    r = merged(chunk(out(TextPart(text="a"), token_ids=[1], logits=torch.ones(1, 2), finish_reason="length")))
+    r.extend(chunk(LMOutput(index=0, token_ids=[], parts=[], logits=torch.ones(0, 2))), strict=True)  # nothing new
+    assert r.outputs[0].token_ids == [1]
+    with pytest.raises(MergeError) as caught:
+        r.extend(chunk(out(logits=torch.ones(1, 2))), strict=True)
+    assert (caught.value.path, caught.value.ours) == ("outputs[0].logits", "length")
+
+
+def test_text_read_outs_skip_parts_without_text():
+    o = out(ThinkingPart(signature="s"), ThinkingPart(text="plan"), TextPart(text=""), TextPart(text="hi"))
+    assert (o.reasoning, o.text) == ("plan", "hi")
+    assert out(ThinkingPart(signature="s")).reasoning == ""
+
+
+def test_text_after_a_completed_call_is_parsed_again_with_it():
+    r = merged(chunk(out(ToolCallPart(name="f", arguments_raw='{"a": 1}', part_index=0), finish_reason="tool_call")))
+    assert r.outputs[0].parts[0].arguments == {"a": 1}
+    r.extend(chunk(out(ToolCallPart(arguments_raw=" x", part_index=0))))
+    call = r.outputs[0].parts[0]
+    assert (call.arguments, call.arguments_raw) == (None, '{"a": 1} x')  # no longer parses: raw only
+    given = merged(chunk(out(ToolCallPart(name="f", arguments={"a": 1}, part_index=0))))
+    with pytest.raises(MergeError) as caught:
+        given.extend(chunk(out(ToolCallPart(arguments_raw="2", part_index=0))))
+    assert (caught.value.ours, caught.value.theirs) == ({"a": 1}, "2")

@@ -94,6 +94,8 @@ STAYS_TRUE, MERGE_KEYS, MERGE_FIELDS, KEY, PAIR, KEPT = (
     "stays_true", "merge_keys", "merge_fields", "key", "pair", "kept",
 )
 
+# Policies merged by the pairing code (or not at all), not field by field.
+_NO_OP = frozenset({KEY, PAIR, KEPT})
 _TENSORS = tuple(TENSOR_SLOTS.get("LMOutput", ()))
 # A chunk naming no field beyond these needs only its outputs (parts) merged.
 _RESPONSE_ONLY_OUTPUTS = frozenset({"chunk_mode", "outputs"})
@@ -125,7 +127,7 @@ class MergeError(ValueError):
         self.theirs = None if theirs is _MISSING else theirs
         message = f"{path}: {reason}" if path else reason
         if ours is not _MISSING or theirs is not _MISSING:
-            message += f" (receiver has {_show(ours)}, chunk has {_show(theirs)})"
+            message += f" (receiver has {_show(self.ours)}, chunk has {_show(self.theirs)})"
         super().__init__(message)
 
 
@@ -199,6 +201,8 @@ class Journal(list):
 
 
 def _journal(strict: bool = False) -> Journal:
+    if not strict:
+        return Journal()
     journal = Journal()
     if strict:
         journal.strict = True
@@ -428,11 +432,18 @@ def _merge_response(target: BaseModel, chunk: BaseModel, journal: Journal) -> No
     fields_set = chunk.__pydantic_fields_set__
     mode = cd["chunk_mode"]
     if not fields_set <= _RESPONSE_ONLY_OUTPUTS:
-        plan = _plan(type(target))
+        plan = _PLANS.get(type(target)) or _plan(type(target))
+        td = target.__dict__
         for name in fields_set:
             value = cd[name]
-            if value is not None and name != "error":
-                _merge_field(target, name, plan[name], value, mode == CUMULATIVE, journal)
+            if value is None or name == "error":
+                continue
+            policy = plan[name]
+            if policy is FIRST_WINS:
+                if td[name] is None:  # identity repeated on every chunk: the usual case is a no-op
+                    write(target, name, clone(value), journal)
+            elif policy not in _NO_OP:
+                _merge_field(target, name, policy, value, mode == CUMULATIVE, journal)
     if cd["outputs"]:
         _merge_outputs(target, cd["outputs"], mode, journal)
     if cd["error"] is not None:
@@ -504,6 +515,15 @@ def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal
     """Merge one output chunk; ``at`` is its position in the response, for error paths."""
     cd = chunk.__dict__
     td = target.__dict__
+    if (
+        mode == DELTA
+        and chunk.__pydantic_private__ is None
+        and chunk.__pydantic_fields_set__ <= _OUTPUT_ONLY_PARTS
+        and td["finish_reason"] is None
+    ):
+        if cd["parts"]:  # the usual delta: parts only, into an output still streaming
+            _merge_parts(target, chunk, False, journal, at)
+        return
     cumulative = mode == CUMULATIVE
     # A complete response is a later turn: whatever its outputs once replaced, it is appended.
     replaced = _replaced(chunk) if chunk.__pydantic_private__ and mode is not None else frozenset()
@@ -647,6 +667,22 @@ def _merge_parts(target: BaseModel, chunk: BaseModel, complete: bool, journal: J
         mine = []
         write(target, "parts", mine, journal)
     parts = chunk.__dict__["parts"]
+    if not complete and len(parts) == 1 and mine:
+        # The usual delta: one fragment continuing the open part, which is the last part.
+        part, last = parts[0], mine[-1]
+        pd, ld = part.__dict__, last.__dict__
+        private = target.__pydantic_private__
+        if ld["type"] == pd["type"] and (private is None or private.get(_OPEN, last) is last):
+            index, call_id = pd["part_index"], pd.get("id")
+            if index is None and call_id is None:
+                continues = _FRAGMENTS.get(type(part)) and not pd.get("name") and pd.get("arguments") is None
+            else:
+                continues = (index is None or ld["part_index"] == index) and (call_id is None or ld["id"] == call_id)
+            if continues:
+                _merge_part(last, part, journal, (at, len(mine) - 1))
+                if private is None or _OPEN not in private:
+                    _set_open(target, last, journal)
+                return
     chunk_open = _open_part(chunk)
     shift = len(mine)
     now_open = None
@@ -799,18 +835,23 @@ def _merge_part(mine: BaseModel, part: BaseModel, journal: Journal, where: tuple
     index = pd["part_index"]
     if index is not None and mine.__dict__["part_index"] != index:
         _adopt_key(mine, "part_index", index, journal, where)
-    if pd.get("id") is not None:
-        _adopt_key(mine, "id", pd["id"], journal, where)
-    if pd.get("name"):  # a call's later fragments may leave the name out (None or "")
-        _adopt_key(mine, "name", pd["name"], journal, where)
-    if "arguments_raw" in pd:
-        _merge_arguments(mine, pd, journal, where)
-    plan = _plan(type(part))
+    plan = _PLANS.get(type(part)) or _plan(type(part))
+    if "id" in plan:  # kinds with keys of their own (tool calls)
+        if pd["id"] is not None:
+            _adopt_key(mine, "id", pd["id"], journal, where)
+        if pd.get("name"):  # a call's later fragments may leave the name out (None or "")
+            _adopt_key(mine, "name", pd["name"], journal, where)
+        if "arguments_raw" in pd:
+            _merge_arguments(mine, pd, journal, where)
     for name in part.__pydantic_fields_set__:
         if name not in _PART_BY_CODE:
             value = pd[name]
             if value is not None:
-                _merge_field(mine, name, plan[name], value, False, journal)
+                policy = plan[name]
+                if policy is APPEND and type(value) is str:
+                    _append_text(mine, name, value, journal)
+                else:
+                    _merge_field(mine, name, policy, value, False, journal)
 
 
 def _adopt_key(mine: BaseModel, field: str, value: Any, journal: Journal, where: tuple) -> None:
