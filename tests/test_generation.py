@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -287,9 +288,12 @@ def _small_module(tmp_path: Path) -> dict:
 
     schema = tmp_path / "small.yaml"
     schema.write_text(SMALL_SCHEMA)
-    namespace: dict = {}
-    exec(compile(pydantic_gen.generate(schema), "small_models", "exec"), namespace)
-    return namespace
+    # A real module: the models are built on first use, and pydantic then resolves their
+    # annotations in the module they were defined in.
+    module = types.ModuleType("small_models")
+    sys.modules[module.__name__] = module
+    exec(compile(pydantic_gen.generate(schema), "small_models", "exec"), module.__dict__)
+    return module.__dict__
 
 
 def test_a_pattern_with_a_backslash_means_what_the_schema_says(tmp_path):
