@@ -10,10 +10,10 @@ SCHEMA = ROOT / "schema" / "lmcontract.yaml"
 LINKML_VERSION = version("linkml")
 
 
-def banner(comment: str) -> str:
+def banner(comment: str, source: str = "schema/lmcontract.yaml", what: str = "schema") -> str:
     lines = [
         "GENERATED FILE: DO NOT EDIT.",
-        f"Produced by `make gen` (python -m codegen) from schema/lmcontract.yaml with linkml {LINKML_VERSION}.",
-        "Change the schema or the generator, then regenerate; `make check-gen` fails on any hand edit.",
+        f"Produced by `make gen` (python -m codegen) from {source} with linkml {LINKML_VERSION}.",
+        f"Change the {what} or the generator, then regenerate; `make check-gen` fails on any hand edit.",
     ]
     return "".join(f"{comment} {line}\n" for line in lines)

@@ -17,19 +17,14 @@ from typing import Any
 import yaml
 from linkml_runtime.utils.schemaview import SchemaView
 
-from codegen.common import LINKML_VERSION, ROOT
+from codegen.common import ROOT, banner
 
 DATA = ROOT / "schema" / "importers.yaml"
 DOCS = "generated/docs/importers"
 
 
 def _banner(comment: str) -> str:
-    lines = [
-        "GENERATED FILE: DO NOT EDIT.",
-        f"Produced by `make gen` (python -m codegen) from schema/importers.yaml with linkml {LINKML_VERSION}.",
-        "Change the data or the generator, then regenerate; `make check-gen` fails on any hand edit.",
-    ]
-    return "".join(f"{comment} {line}\n" for line in lines)
+    return banner(comment, source="schema/importers.yaml", what="data")
 
 
 def load(schema: Path) -> dict[str, Any]:

@@ -13,7 +13,6 @@ the export runs for more than a second on a terminal; ``--progress always`` forc
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,40 +50,12 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-class _Counted:
-    """A binary file that reports the bytes read from it, for the progress bar."""
-
-    def __init__(self, handle: Any, advance: Any) -> None:
-        self._handle, self._advance = handle, advance
-
-    def __iter__(self) -> Iterator[bytes]:
-        for line in self._handle:
-            self._advance(len(line))
-            yield line
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._handle.read(size)
-        self._advance(len(data))
-        return data
-
-
 def _records(name: str, advance: Any) -> Iterator[tuple[int, Any] | InputProblem]:
     """The records of one file, read by the shared reader (as ``lmcontract validate`` reads them)."""
     from lmcontract.lib import reader
 
-    fmt = reader.format_of(name)
-    if name == reader.STDIN or os.path.isdir(name):
-        yield from ((r.number, r.value) if isinstance(r, reader.Record) else r for r in reader.read(name, fmt))
-        return
-    try:
-        handle = open(name, "rb")
-    except FileNotFoundError:
-        raise InputProblem("no such file") from None
-    except OSError as exc:
-        raise InputProblem(f"cannot read: {exc.strerror or exc}") from None
-    with handle:
-        for item in reader.read(reader.STDIN, fmt, stdin=_Counted(handle, advance)):
-            yield (item.number, item.value) if isinstance(item, reader.Record) else item
+    for item in reader.read(name, progress=advance):
+        yield (item.number, item.value) if isinstance(item, reader.Record) else item
 
 
 def _converter(from_format: str | None) -> Any:

@@ -124,18 +124,23 @@ class _Output:
         if self.fields.get("finish_reason") != ERROR:
             self.fields["finish_reason"] = reason
 
+    def _add_parts(self, parts: list, at: int) -> None:
+        mine = self.parts
+        if mine is None:
+            mine = self.parts = {}
+        for part in parts:
+            index = part["part_index"]
+            have = mine.get(index)
+            if have is None:
+                mine[index] = _Part(part)
+            else:
+                have.add(part, at, index)
+
     def add(self, output: dict, at: int) -> None:
         if len(output) == 2 and self.parts is not None:
             parts = output.get("parts")
             if parts is not None:  # index and parts: the usual delta
-                mine = self.parts
-                for part in parts:
-                    index = part["part_index"]
-                    have = mine.get(index)
-                    if have is None:
-                        mine[index] = _Part(part)
-                    else:
-                        have.add(part, at, index)
+                self._add_parts(parts, at)
                 return
         fields = self.fields
         finish = None
@@ -143,16 +148,7 @@ class _Output:
             if value is None or key == "index":
                 continue
             if key == "parts":
-                parts = self.parts
-                if parts is None:
-                    parts = self.parts = {}
-                for part in value:
-                    index = part["part_index"]
-                    mine = parts.get(index)
-                    if mine is None:
-                        parts[index] = _Part(part)
-                    else:
-                        mine.add(part, at, index)
+                self._add_parts(value, at)
             elif key == "finish_reason":
                 finish = value
             elif key == "truncated":

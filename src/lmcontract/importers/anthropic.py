@@ -25,7 +25,7 @@ from typing import Any
 from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import UsageMapping, usage_record
-from lmcontract.importers.wire import ImportProblem, as_dict, parse_arguments
+from lmcontract.importers.wire import ImportProblem, as_dict, error_fields, parse_arguments
 from lmcontract.lib.finish_reasons import unify_finish_reason
 
 FORMAT = "anthropic"
@@ -128,23 +128,11 @@ def block_part(block: dict, index: int, *, streaming: bool = False) -> dict:
 def _finish(raw: str | None, stop_sequence: str | None) -> dict:
     if raw is None:
         return {}
-    unified = unify_finish_reason(PROVIDER, raw)
-    out: dict[str, Any] = {"finish_reason": unified.finish_reason, "provider_finish_reason": raw}
-    if unified.truncated:
-        out["truncated"] = True
+    out = unify_finish_reason(PROVIDER, raw).fields()
     if stop_sequence is not None:
         out["stop_sequence"] = stop_sequence
     return out
 
-
-def _error(error: Any) -> dict:
-    if not isinstance(error, dict):
-        return {"message": str(error)}
-    out: dict[str, Any] = {"message": str(error.get("message") or error.get("type") or "error"),
-                           "provider_data": error}
-    if error.get("type") is not None:
-        out["code"] = str(error["type"])
-    return out
 
 
 def _identity(message: dict) -> dict:
@@ -165,7 +153,8 @@ def from_payload(payload: Any) -> Any:
 
     message = as_dict(payload, "payload")
     if message.get("type") == "error":
-        raise ImportProblem(f"error: the provider returned an error: {_error(message.get('error'))['message']}")
+        text = error_fields(message.get("error"), "type")["message"]
+        raise ImportProblem(f"error: the provider returned an error: {text}")
     if not isinstance(message.get("content"), list):
         raise ImportProblem("content: missing; not a Messages response")
     parts = [block_part(as_dict(b, "content block"), i) for i, b in enumerate(message["content"])]
@@ -238,7 +227,7 @@ class StreamImporter(BaseStreamImporter):
             if extra:
                 out["provider_data"] = extra
         elif kind == "error":
-            out["error"] = _error(ev.get("error"))
+            out["error"] = error_fields(ev.get("error"), "type")
         elif kind in _CARRY_NOTHING:
             return []
         else:

@@ -72,11 +72,7 @@ def _media(blob: dict, *, inline: bool) -> dict:
 def _finish(raw: str | None, saw_call: bool) -> dict:
     if raw is None:
         return {}
-    unified = unify_finish_reason(PROVIDER, raw, has_tool_call=saw_call)
-    out: dict[str, Any] = {"finish_reason": unified.finish_reason, "provider_finish_reason": raw}
-    if unified.truncated:
-        out["truncated"] = True
-    return out
+    return unify_finish_reason(PROVIDER, raw, has_tool_call=saw_call).fields()
 
 
 def _token(entry: dict) -> dict:

@@ -25,7 +25,7 @@ from typing import Any
 from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import UsageMapping, usage_record
-from lmcontract.importers.wire import ImportProblem, as_dict, from_unix, parse_arguments
+from lmcontract.importers.wire import ImportProblem, as_dict, error_fields, from_unix, parse_arguments
 from lmcontract.lib.finish_reasons import unify_finish_reason
 
 FORMAT = "openai-chat"
@@ -96,23 +96,10 @@ def _logprobs(logprobs: dict | None) -> dict:
 
 
 def _finish(raw: str | None) -> dict:
-    if raw is None:
+    if raw is None:  # every chunk but the last: no table look-up
         return {}
-    unified = unify_finish_reason(PROVIDER, raw)
-    out = {"finish_reason": unified.finish_reason, "provider_finish_reason": raw}
-    if unified.truncated:
-        out["truncated"] = True
-    return out
+    return unify_finish_reason(PROVIDER, raw).fields()
 
-
-def _error(error: Any) -> dict:
-    if not isinstance(error, dict):
-        return {"message": str(error)}
-    code = error.get("code") if error.get("code") is not None else error.get("type")
-    out = {"message": str(error.get("message") or code or "error"), "provider_data": error}
-    if code is not None:
-        out["code"] = str(code)
-    return out
 
 
 def _empty_output_needs_text(finish: dict) -> bool:
@@ -184,15 +171,37 @@ def _response_fields(payload: dict, provider: str) -> dict:
     return out
 
 
+def _keep_extras(output: dict, choice: dict, message: dict) -> None:
+    """The fields of a choice and its message (or delta) that have no slot, in provider_data."""
+    extra = _extras(choice, _CHOICE_MAPPED) or {}
+    message_extra = _extras(message, _MESSAGE_MAPPED)
+    if message_extra:
+        extra["message"] = message_extra
+    if extra:
+        output["provider_data"] = extra
+
+
+def error(value: Any) -> dict:
+    """An OpenAI error object as LMError fields (its code, else its type, is the code)."""
+    return error_fields(value, "code", "type")
+
+
+def checked_payload(payload: Any, api: str) -> dict:
+    """A complete OpenAI response (Chat Completions or Completions) as a dict with choices, or
+    an ImportProblem saying why not (the provider's error, or no choices)."""
+    payload = as_dict(payload, "payload")
+    if payload.get("error") is not None and not payload.get("choices"):
+        raise ImportProblem(f"error: the provider returned an error: {error(payload['error'])['message']}")
+    if not isinstance(payload.get("choices"), list):
+        raise ImportProblem(f"choices: missing; not a {api} response")
+    return payload
+
+
 def from_payload(payload: Any, *, provider: str = PROVIDER) -> Any:
     """A complete Chat Completions response (``chat.completion``) as an ``LMResponse``."""
     from lmcontract import LMResponse
 
-    payload = as_dict(payload, "payload")
-    if payload.get("error") is not None and not payload.get("choices"):
-        raise ImportProblem(f"error: the provider returned an error: {_error(payload['error'])['message']}")
-    if not isinstance(payload.get("choices"), list):
-        raise ImportProblem("choices: missing; not a Chat Completions response")
+    payload = checked_payload(payload, "Chat Completions")
     response = _response_fields(payload, provider)
     outputs = []
     for choice in payload["choices"]:
@@ -203,16 +212,11 @@ def from_payload(payload: Any, *, provider: str = PROVIDER) -> Any:
             parts = [{"type": "text", "text": message.get("content") or "", "part_index": 0}]
         output: dict[str, Any] = {"index": choice.get("index", 0), "parts": parts, **finish,
                                   **_logprobs(choice.get("logprobs"))}
-        extra = _extras(choice, _CHOICE_MAPPED) or {}
-        message_extra = _extras(message, _MESSAGE_MAPPED)
-        if message_extra:
-            extra["message"] = message_extra
-        if extra:
-            output["provider_data"] = extra
+        _keep_extras(output, choice, message)
         outputs.append(output)
     response["outputs"] = outputs
     if payload.get("error") is not None:
-        response["error"] = _error(payload["error"])
+        response["error"] = error(payload["error"])
     usage = usage_record(USAGE, payload.get("usage"))
     if usage:
         response["usage"] = usage
@@ -289,7 +293,7 @@ class StreamImporter(BaseStreamImporter):
                 out["provider_data"] = extra
                 self._last_extra = extra
         if chunk.get("error") is not None:
-            out["error"] = _error(chunk["error"])
+            out["error"] = error(chunk["error"])
         choices = chunk.get("choices")
         if choices:
             out["outputs"] = [self._choice(c) for c in choices]
@@ -330,12 +334,7 @@ class StreamImporter(BaseStreamImporter):
                 state.audio = _Audio()
                 state.index_of("audio")
             state.audio.add(delta["audio"])
-        extra = _extras(choice, _CHOICE_MAPPED) or {}
-        delta_extra = _extras(delta, _MESSAGE_MAPPED)
-        if delta_extra:
-            extra["message"] = delta_extra
-        if extra:
-            output["provider_data"] = extra
+        _keep_extras(output, choice, delta)
         if choice.get("logprobs"):
             output.update(_logprobs(choice["logprobs"]))
         raw = choice.get("finish_reason")

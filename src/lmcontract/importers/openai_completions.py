@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
-from lmcontract.importers.openai_chat import _error, _extras, _finish
+from lmcontract.importers.openai_chat import _extras, _finish, checked_payload, error
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import usage_record
-from lmcontract.importers.wire import ImportProblem, as_dict, from_unix
+from lmcontract.importers.wire import as_dict, from_unix
 
 FORMAT = "openai-completions"
 PROVIDER = "openai"
@@ -80,11 +80,7 @@ def from_payload(payload: Any, *, provider: str = PROVIDER) -> Any:
     """A complete Completions response (``text_completion``) as an ``LMResponse``."""
     from lmcontract import LMResponse
 
-    payload = as_dict(payload, "payload")
-    if payload.get("error") is not None and not payload.get("choices"):
-        raise ImportProblem(f"error: the provider returned an error: {_error(payload['error'])['message']}")
-    if not isinstance(payload.get("choices"), list):
-        raise ImportProblem("choices: missing; not a Completions response")
+    payload = checked_payload(payload, "Completions")
     out = _identity(payload, provider)
     out["outputs"] = [_output(c, text=c.get("text") or "") for c in payload["choices"]]
     usage = usage_record(USAGE, payload.get("usage"))
@@ -109,7 +105,7 @@ class StreamImporter(BaseStreamImporter):
             out.update(_identity(chunk, self.provider))
             self._identified = True
         if chunk.get("error") is not None:
-            out["error"] = _error(chunk["error"])
+            out["error"] = error(chunk["error"])
         if chunk.get("choices"):
             outputs = []
             for choice in chunk["choices"]:

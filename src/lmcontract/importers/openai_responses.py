@@ -29,7 +29,7 @@ from typing import Any
 from lmcontract.generated.importer_usage import USAGE as IMPORTER_USAGE
 from lmcontract.importers.streaming import BaseStreamImporter, merged
 from lmcontract.importers.usage import UsageMapping, usage_record
-from lmcontract.importers.wire import ImportProblem, as_dict, from_unix, parse_arguments
+from lmcontract.importers.wire import ImportProblem, as_dict, error_fields, from_unix, parse_arguments
 from lmcontract.lib.finish_reasons import unify_finish_reason
 
 FORMAT = "openai-responses"
@@ -135,24 +135,11 @@ def _finish(response: dict, saw_client_call: bool) -> dict:
     raw = status
     if status == "incomplete":
         raw = (response.get("incomplete_details") or {}).get("reason") or status
-    unified = unify_finish_reason(FINISH_PROVIDER, raw)
-    reason = unified.finish_reason
-    if reason == "stop" and saw_client_call:
-        reason = "tool_call"  # completed, waiting for the caller's function results
-    out: dict[str, Any] = {"finish_reason": reason, "provider_finish_reason": raw}
-    if unified.truncated:
-        out["truncated"] = True
+    out = unify_finish_reason(FINISH_PROVIDER, raw).fields()
+    if out.get("finish_reason") == "stop" and saw_client_call:
+        out["finish_reason"] = "tool_call"  # completed, waiting for the caller's function results
     return out
 
-
-def _error(error: Any) -> dict:
-    if not isinstance(error, dict):
-        return {"message": str(error)}
-    out: dict[str, Any] = {"message": str(error.get("message") or error.get("code") or "error"),
-                           "provider_data": error}
-    if error.get("code") is not None:
-        out["code"] = str(error["code"])
-    return out
 
 
 def _response_fields(response: dict) -> dict:
@@ -200,7 +187,7 @@ def from_payload(payload: Any) -> Any:
         output["logprobs"] = logprobs
     out = _response_fields(response)
     if response.get("error"):
-        out["error"] = _error(response["error"])
+        out["error"] = error_fields(response["error"], "code")
     out["outputs"] = [output]
     usage = usage_record(USAGE, response.get("usage"))
     if usage:
@@ -305,7 +292,7 @@ class StreamImporter(BaseStreamImporter):
             elif kind == "response.created":
                 fields["outputs"] = [{"index": 0}]
             if response.get("error"):
-                fields["error"] = _error(response["error"])
+                fields["error"] = error_fields(response["error"], "code")
             usage = usage_record(USAGE, response.get("usage"))
             if usage:
                 fields["usage"] = usage
@@ -320,7 +307,7 @@ class StreamImporter(BaseStreamImporter):
                         parts.append(part)
             return self._chunk(parts, **fields)
         if kind == "error":
-            return self._chunk(error=_error(ev))
+            return self._chunk(error=error_fields(ev, "code"))
         # Progress and echo events (content_part.done, *.done with the whole text, web search
         # progress, ...) repeat what deltas and output_item.done already carried.
         return []

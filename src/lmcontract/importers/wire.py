@@ -35,6 +35,18 @@ def as_dict(value: Any, what: str = "event") -> dict:
     raise ImportProblem(f"{what}: expected a JSON object or an SDK object, got {type(value).__name__}")
 
 
+def error_fields(error: Any, *code_keys: str) -> dict:
+    """A provider's error object as LMError fields: the first of ``code_keys`` it has is the code,
+    the message falls back to the code, and the whole object is kept in provider_data."""
+    if not isinstance(error, dict):
+        return {"message": str(error)}
+    code = next((error[key] for key in code_keys if error.get(key) is not None), None)
+    out: dict[str, Any] = {"message": str(error.get("message") or code or "error"), "provider_data": error}
+    if code is not None:
+        out["code"] = str(code)
+    return out
+
+
 def from_unix(seconds: Any, field: str = "created") -> datetime | None:
     """A Unix time in seconds (as OpenAI and Anthropic send ``created``) as an aware UTC datetime."""
     if seconds is None:

@@ -30,6 +30,15 @@ class FinishReasons(NamedTuple):
     provider_finish_reason: str | None
     truncated: bool
 
+    def fields(self) -> dict:
+        """The output fields these set: none before a finish, ``truncated`` only when true."""
+        if self.finish_reason is None:
+            return {}
+        out: dict = {"finish_reason": self.finish_reason, "provider_finish_reason": self.provider_finish_reason}
+        if self.truncated:
+            out["truncated"] = True
+        return out
+
 
 def unify_finish_reason(provider: str, raw: str | None, *, has_tool_call: bool = False) -> FinishReasons:
     """The unified finish reason for ``raw`` as ``provider`` sent it, with the raw value kept.

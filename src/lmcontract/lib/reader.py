@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -92,22 +92,47 @@ def _open(name: str, stdin: BinaryIO | None) -> BinaryIO:
         raise InputProblem(f"cannot read: {exc.strerror or exc}") from None
 
 
-def read(name: str, fmt: str | None = None, *, stdin: BinaryIO | None = None) -> Iterator[Record | InputProblem]:
+class _Counted:
+    """A binary stream that reports the bytes read from it (for a progress bar)."""
+
+    def __init__(self, stream: BinaryIO, progress: Callable[[int], Any]) -> None:
+        self._stream, self._progress = stream, progress
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self._stream:
+            self._progress(len(line))
+            yield line
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._progress(len(data))
+        return data
+
+
+def read(
+    name: str,
+    fmt: str | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> Iterator[Record | InputProblem]:
     """The records of the file ``name`` (``-``: standard input) in order.
 
     Raises InputProblem when the input as a whole cannot be used; yields one for a JSON Lines
-    line that cannot, and goes on with the next line.
+    line that cannot, and goes on with the next line. ``progress``, when given, is called with
+    the number of bytes each read takes.
     """
     if name != STDIN and os.path.isdir(name):
         raise InputProblem("is a directory, not a file")
     fmt = format_of(name, fmt)
     stream = _open(name, stdin)
+    source = stream if progress is None else _Counted(stream, progress)
     try:
         if fmt == "jsonl":
-            yield from _json_lines(stream)
+            yield from _json_lines(source)
             return
         try:
-            raw = stream.read()
+            raw = source.read()
         except OSError as exc:
             raise InputProblem(f"cannot read: {exc.strerror or exc}") from None
         value = _json(raw) if fmt == "json" else _yaml(raw)
