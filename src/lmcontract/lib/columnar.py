@@ -17,7 +17,6 @@ import json
 import sys
 from datetime import timedelta, timezone
 from itertools import accumulate
-from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
@@ -136,107 +135,55 @@ class TensorColumn(Column):
         return pa.StructArray.from_arrays(children, fields=list(t), mask=mask)
 
 
-def _getter(names: list[str], wide: bool) -> Any:
-    """A function of an object's ``__dict__`` giving the values of ``names`` as one tuple.
-
-    ``wide``: the objects are of several kinds, each with some of the names (None for the rest).
-    """
-    if wide:
-        return lambda d: tuple(map(d.get, names))
-    if not names:
-        return lambda d: ()
-    if len(names) == 1:
-        name = names[0]
-        return lambda d: (d[name],)
-    return itemgetter(*names)
-
-
 class Nested:
-    """A list or struct field: ``add(row, value)`` per present value, ``finish(n)`` at the end."""
+    """A list or struct field; the shredder fills its Python lists, ``finish(n)`` makes the array."""
 
     __slots__ = ()
 
 
 class StructColumn(Nested):
-    """A class, or a polymorphic range's wide struct (its kinds' fields side by side), as one struct array."""
+    """A class, or a polymorphic range's wide struct (its kinds' fields side by side), as one struct array.
 
-    __slots__ = (
-        "count",
-        "fields",
-        "nested",
-        "nested_get",
-        "nested_names",
-        "parent_rows",
-        "path",
-        "plain",
-        "plain_get",
-        "tuples",
-        "type",
-    )
+    ``tuples`` holds each object's plain values in the order of ``plain``; its rows are the
+    struct's own rows. ``parent_rows`` (a struct field, not a list item) says which row of the
+    parent each object belongs to.
+    """
+
+    __slots__ = ("fields", "layout", "nested", "parent_rows", "path", "plain", "tuples", "type")
 
     def __init__(self, path: str, type_: pa.StructType, layout: str) -> None:
-        self.path, self.type = path, type_
-        self.count = 0
+        self.path, self.type, self.layout = path, type_, layout
         self.parent_rows: list[int] = []
-        self.tuples: list[tuple] = []  # each object's plain values, in the order of self.plain
+        self.tuples: list[tuple] = []
         self.plain: dict[str, Column] = {}
-        nested: dict[str, Nested] = {}
+        self.nested: dict[str, Nested] = {}
         for fname, kind, target, multi in LAYOUT[layout]:
             ftype = type_.field(fname).type
             fpath = f"{path}.{fname}" if path else fname
             if multi:
-                nested[fname] = ListColumn(fpath, ftype, kind, target)
+                self.nested[fname] = ListColumn(fpath, ftype, kind, target)
             elif kind in ("class", "kinds"):
-                nested[fname] = StructColumn(fpath, ftype, target)
+                self.nested[fname] = StructColumn(fpath, ftype, target)
             elif kind != "offset":
                 self.plain[fname] = plain_column(fpath, kind, target, ftype)
         self.fields = [f for f, *_ in LAYOUT[layout]]
-        self.nested = list(nested.values())
-        self.nested_names = list(nested)
-        wide = layout in KINDS
-        self.plain_get = _getter(list(self.plain), wide)
-        self.nested_get = _getter(list(nested), wide)
-
-    def add(self, row: int, obj: Any) -> None:
-        i = self.count
-        self.count = i + 1
-        self.parent_rows.append(row)
-        d = obj.__dict__
-        self.tuples.append(self.plain_get(d))
-        for child, v in zip(self.nested, self.nested_get(d), strict=False):
-            if v is not None:
-                child.add(i, v)
-
-    def extend(self, items: list[Any]) -> None:
-        """Add list items: their rows are this struct's own next rows."""
-        append, plain_get, nested_get, nested = self.tuples.append, self.plain_get, self.nested_get, self.nested
-        i = self.count
-        for obj in items:
-            d = obj.__dict__
-            append(plain_get(d))
-            for child, v in zip(nested, nested_get(d), strict=False):
-                if v is not None:
-                    child.add(i, v)
-            i += 1
-        self.count = i
 
     def arrays(self) -> list[pa.Array]:
-        """One array per field, each of ``count`` rows (this struct's own rows)."""
-        n = self.count
-        columns = list(zip(*self.tuples, strict=True)) if n else [()] * len(self.plain)
+        """One array per field, each of this struct's own rows."""
+        n = len(self.tuples)
+        columns = zip(*self.tuples, strict=True) if n else [()] * len(self.plain)
         out: dict[str, pa.Array] = {}
         for (fname, col), values in zip(self.plain.items(), columns, strict=True):
-            values = list(values)
             out[fname] = col.array(values)
             if isinstance(col, DatetimeColumn):
                 out[fname + generated.OFFSET_SUFFIX] = col.offsets(values)
-        for name, child in zip(self.nested_names, self.nested, strict=True):
+        for name, child in self.nested.items():
             out[name] = child.finish(n)
         return [out[f] for f in self.fields]
 
     def finish(self, n: int) -> pa.Array:
         packed = pa.StructArray.from_arrays(self.arrays(), fields=list(self.type))
-        if self.count == n:
+        if len(self.tuples) == n:
             return packed  # present in every row of the parent, in order
         where: list[int | None] = [None] * n
         for i, r in enumerate(self.parent_rows):
@@ -247,13 +194,12 @@ class StructColumn(Nested):
 class ListColumn(Nested):
     """A list per row; its items are rows of the element, numbered across all lists."""
 
-    __slots__ = ("count", "element", "lengths", "path", "rows", "type", "values")
+    __slots__ = ("element", "lengths", "path", "rows", "type", "values")
 
     def __init__(self, path: str, type_: pa.DataType, kind: str, target: str | None) -> None:
         self.path, self.type = path, type_
         self.rows: list[int] = []
         self.lengths: list[int] = []
-        self.count = 0
         item = type_.value_type
         self.values: list[Any] | None
         if kind in ("class", "kinds"):
@@ -262,15 +208,6 @@ class ListColumn(Nested):
         else:
             self.element = plain_column(path + "[]", kind, target, item)
             self.values = []  # plain items, all lists' in one list
-
-    def add(self, row: int, value: list[Any]) -> None:
-        self.rows.append(row)
-        self.lengths.append(len(value))
-        self.count += len(value)
-        if self.values is not None:
-            self.values.extend(value)
-        else:
-            self.element.extend(value)
 
     def finish(self, n: int) -> pa.Array:
         if len(self.rows) == n:
@@ -283,8 +220,139 @@ class ListColumn(Nested):
                 missing[r] = False
             mask = pa.array(missing, pa.bool_())
         offsets = pa.array([0, *accumulate(lengths)], pa.int32())
-        items = self.element.array(self.values) if self.values is not None else self.element.finish(self.count)
+        if self.values is not None:
+            items = self.element.array(self.values)
+        else:
+            items = self.element.finish(len(self.element.tuples))
         return pa.ListArray.from_arrays(offsets, items, mask=mask)
+
+
+# -- the shredder ----------------------------------------------------------------------------------
+#
+# One function per root class, written from the layout at first use: a loop over the records
+# with the loops over their lists nested inside it, every field read by name from the object's
+# ``__dict__``. Per object it costs one tuple and one append per struct, and no Python call
+# beyond those: the generic walk (a method call per struct and list, a ``zip`` over its nested
+# fields, ``d.get`` for each of the wide part struct's fields) took most of ``to_arrow``'s time.
+# A part is matched on its designator (``type``) to its kind's fields; the wide struct's other
+# fields are None in its tuple. A designator no kind has is read field by field with ``d.get``.
+
+
+def _nodes(root: StructColumn) -> list[Nested]:
+    """Every struct and list column under ``root`` (itself first), in a fixed order."""
+    out: list[Nested] = [root]
+    for child in root.nested.values():
+        if isinstance(child, StructColumn):
+            out.extend(_nodes(child))
+        else:
+            out.append(child)
+            if isinstance(child.element, StructColumn):
+                out.extend(_nodes(child.element))
+    return out
+
+
+def _shredder_source(root: StructColumn) -> str:
+    number = {id(node): k for k, node in enumerate(_nodes(root))}
+    prelude: dict[str, None] = {}  # the sinks, bound once: a child read in several kinds' branches shares its own
+    body: list[str] = []
+
+    def bind(line: str) -> None:
+        prelude[line] = None
+
+    def emit(depth: int, line: str) -> None:
+        body.append("    " * depth + line)
+
+    def counted(s: StructColumn) -> bool:
+        return bool(s.nested)  # its children need its row numbers
+
+    def obj(s: StructColumn, d: str, row: str, depth: int) -> None:
+        """The tuple of struct ``s`` from the dict ``d`` (its object's row is ``row``), then its children."""
+        k = number[id(s)]
+        if s.layout not in KINDS:
+            values = "".join(f"{d}[{name!r}], " for name in s.plain)
+            emit(depth, f"t{k}(({values}))")
+            for name, child in s.nested.items():
+                field(child, f"{d}[{name!r}]", row, depth)
+            return
+        designator, kinds = KINDS[s.layout]
+        emit(depth, f"kind = {d}.get({designator!r})")
+        for i, (value, cls_name) in enumerate(kinds.items()):
+            own = {f for f, *_ in LAYOUT[cls_name]}
+            if not own <= set(s.plain) | set(s.nested):
+                raise AssertionError(f"{cls_name} has fields its wide struct {s.layout} lacks")
+            emit(depth, f"{'if' if i == 0 else 'elif'} kind == {value!r}:")
+            values = "".join(f"{d}[{name!r}], " if name in own else "None, " for name in s.plain)
+            emit(depth + 1, f"t{k}(({values}))")
+            for name, child in s.nested.items():
+                if name in own:
+                    field(child, f"{d}[{name!r}]", row, depth + 1)
+        emit(depth, "else:")
+        values = "".join(f"{d}.get({name!r}), " for name in s.plain)
+        emit(depth + 1, f"t{k}(({values}))")
+        for name, child in s.nested.items():
+            field(child, f"{d}.get({name!r})", row, depth + 1)
+
+    def field(child: Nested, expr: str, row: str, depth: int) -> None:
+        """A struct or list field of the object at ``row``, its value read by ``expr``."""
+        c = number[id(child)]
+        emit(depth, f"x{c} = {expr}")
+        emit(depth, f"if x{c} is not None:")
+        depth += 1
+        bind(f"r{c} = nodes[{c}].{'parent_rows' if isinstance(child, StructColumn) else 'rows'}.append")
+        emit(depth, f"r{c}({row})")
+        if isinstance(child, StructColumn):
+            own = start(child, depth)
+            emit(depth, f"d{c} = x{c}.__dict__")
+            obj(child, f"d{c}", own, depth)
+            return
+        bind(f"l{c} = nodes[{c}].lengths.append")
+        emit(depth, f"l{c}(len(x{c}))")
+        element = child.element
+        if not isinstance(element, StructColumn):
+            bind(f"v{c} = nodes[{c}].values.extend")
+            emit(depth, f"v{c}(x{c})")
+            return
+        e = number[id(element)]
+        emit(depth, f"for o{e} in x{c}:")
+        own = start(element, depth + 1)
+        emit(depth + 1, f"d{e} = o{e}.__dict__")
+        obj(element, f"d{e}", own, depth + 1)
+
+    def start(s: StructColumn, depth: int) -> str:
+        """Declare the tuple sink of ``s`` and, if its children need it, its row counter."""
+        k = number[id(s)]
+        bind(f"t{k} = nodes[{k}].tuples.append")
+        if not counted(s):
+            return ""
+        bind(f"n{k} = 0")
+        emit(depth, f"i{k} = n{k}")
+        emit(depth, f"n{k} = i{k} + 1")
+        return f"i{k}"
+
+    emit(1, "for o0 in objects:")
+    own = start(root, 2)
+    emit(2, "d0 = o0.__dict__")
+    obj(root, "d0", own, 2)
+    head = f"def shred(objects, nodes):  # {root.layout}, generated from arrow_schema.LAYOUT\n"
+    return head + "".join(f"    {line}\n" for line in prelude) + "\n".join(body) + "\n"
+
+
+_SHREDDERS: dict[str, Any] = {}
+
+
+def shredder_source(cls_name: str) -> str:
+    """The Python source of the shredder of ``cls_name`` (for reading and debugging)."""
+    return _shredder_source(StructColumn("", struct_type(cls_name), cls_name))
+
+
+def _shredder(cls_name: str) -> Any:
+    shred = _SHREDDERS.get(cls_name)
+    if shred is None:
+        namespace: dict[str, Any] = {}
+        source = shredder_source(cls_name)
+        exec(compile(source, f"<lmcontract shredder of {cls_name}>", "exec"), namespace)  # noqa: S102
+        shred = _SHREDDERS[cls_name] = namespace["shred"]
+    return shred
 
 
 def plain_column(path: str, kind: str, target: str | None, type_: pa.DataType) -> Column:
@@ -305,8 +373,8 @@ def struct_type(cls_name: str) -> pa.StructType:
 
 def _shred(objects: list[Any], cls_name: str) -> list[pa.Array]:
     column = StructColumn("", struct_type(cls_name), cls_name)
+    _shredder(cls_name)(objects, _nodes(column))
     try:
-        column.extend(objects)
         return column.arrays()
     except ConversionError:
         if len(objects) == 1:
