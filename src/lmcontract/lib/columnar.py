@@ -35,25 +35,47 @@ class ConversionError(ValueError):
 
 # -- columns --------------------------------------------------------------------------------------
 #
-# A struct gathers its plain fields (strings, numbers, enums, JSON, datetimes, tensors) of each
-# object with one ``itemgetter`` call into a tuple, and transposes the tuples into columns at the
-# end; only lists and nested structs are walked per object. Values are converted (JSON text,
-# tensor bytes, dictionary indices) once per column, at the end, not per object.
+# The shredder puts each object's plain fields (strings, numbers, enums, JSON, datetimes, tensors)
+# into one tuple per object; a struct's tuples become Arrow arrays in one ``pa.array`` call, typed
+# by each column's ``storage`` type, whose children each column then ``finish``es into its Arrow
+# type. A column with an ``inline`` function (JSON to text, a tensor to dtype, shape and bytes) has
+# it applied by the shredder to each value that is not None, so that the tuple holds only values
+# Arrow converts by itself.
+
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)
 
 
 class Column:
     """A plain field: its values, one per row of its struct (None where absent)."""
 
     __slots__ = ("path", "type")
+    inline: Any = None
 
     def __init__(self, path: str, type_: pa.DataType) -> None:
         self.path, self.type = path, type_
 
-    def array(self, values: list[Any]) -> pa.Array:
+    @property
+    def storage(self) -> pa.DataType:
+        """The Arrow type of the values the shredder leaves in a tuple (after ``inline``)."""
+        return self.type
+
+    def finish(self, stored: pa.Array) -> pa.Array:
+        """The column's array from the array of its stored values."""
+        return stored
+
+    def stored(self, values: Any) -> pa.Array:
+        """The array of stored values (already ``inline``d), refusing what Arrow cannot hold."""
         try:
-            return pa.array(values, self.type)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
+            return pa.array(values, self.storage)
+        except _ARROW_ERRORS as exc:
             raise ConversionError(f"{self.path}: cannot be stored as {self.type}: {exc}") from None
+
+    def array(self, values: list[Any]) -> pa.Array:
+        """The array of raw values (the items of a list field)."""
+        inline = self.inline
+        if inline is not None:
+            values = [None if v is None else inline(v) for v in values]
+        return self.finish(self.stored(values))
 
 
 class EnumColumn(Column):
@@ -63,27 +85,59 @@ class EnumColumn(Column):
         super().__init__(path, type_)
         self.dictionary = pa.array(values, pa.string())
 
-    def array(self, values: list[Any]) -> pa.Array:
-        strings = pa.array(values, pa.string())
-        indices = pc.index_in(strings, value_set=self.dictionary)
-        if indices.null_count != strings.null_count:
-            bad = pc.filter(strings, pc.and_(pc.is_null(indices), pc.is_valid(strings)))[0]
+    @property
+    def storage(self) -> pa.DataType:
+        return pa.string()
+
+    def finish(self, stored: pa.Array) -> pa.Array:
+        indices = pc.index_in(stored, value_set=self.dictionary)
+        if indices.null_count != stored.null_count:
+            bad = pc.filter(stored, pc.and_(pc.is_null(indices), pc.is_valid(stored)))[0]
             raise ConversionError(f"{self.path}: {bad.as_py()!r} is not one of {self.dictionary.to_pylist()}")
         return pa.DictionaryArray.from_arrays(indices, self.dictionary)
+
+
+def _json_text() -> Any:
+    """A function giving the compact JSON text of a value (no NaN or infinity)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has the C encoder
+        return encoder.encode
+    # JSONEncoder.encode builds this C encoder again for every value: half its time on small objects.
+    # Without the markers of circular references, a cycle ends in RecursionError, refused below.
+    one_shot = make(None, encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+    join = "".join
+
+    def text(value: Any) -> str:
+        return join(one_shot(value, 0))
+
+    return text
+
+
+_JSON_TEXT = _json_text()
 
 
 class JsonColumn(Column):
     __slots__ = ()
 
-    def array(self, values: list[Any]) -> pa.Array:
-        if values.count(None) == len(values):
-            return pa.nulls(len(values), self.type)
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-        try:
-            texts = [None if v is None else dumps(v) for v in values]
-        except (TypeError, ValueError) as exc:
-            raise ConversionError(f"{self.path}: not a JSON value: {exc}") from None
-        return pa.ExtensionArray.from_storage(self.type, pa.array(texts, pa.string()))
+    @property
+    def storage(self) -> pa.DataType:
+        return pa.string()
+
+    @property
+    def inline(self) -> Any:
+        path, text = self.path, _JSON_TEXT
+
+        def inline(value: Any) -> str:
+            try:
+                return text(value)
+            except (TypeError, ValueError, RecursionError) as exc:
+                raise ConversionError(f"{path}: not a JSON value: {exc}") from None
+
+        return inline
+
+    def finish(self, stored: pa.Array) -> pa.Array:
+        return pa.ExtensionArray.from_storage(self.type, stored)
 
 
 class DatetimeColumn(Column):
@@ -91,18 +145,24 @@ class DatetimeColumn(Column):
 
     __slots__ = ()
 
-    def offsets(self, values: list[Any]) -> pa.Array:
-        out: list[int | None] = []
-        second = timedelta(seconds=1)
-        for v in values:
-            offset = None if v is None else v.utcoffset()
-            if offset is None:
-                out.append(None)
-                continue
-            if offset % second:
-                raise ConversionError(f"{self.path}: a time zone offset of {offset} is not whole seconds")
-            out.append(offset // second)
-        return pa.array(out, pa.int32())
+    def offsets(self, values: Any) -> pa.Array:
+        zones = {v.tzinfo for v in values if v is not None}
+        if len(zones) == 1 and None not in values:
+            (zone,) = zones
+            if isinstance(zone, timezone):  # a fixed offset, the same for every value: the usual case
+                offset = self._seconds(zone.utcoffset(None))
+                return pa.repeat(pa.scalar(offset, pa.int32()), len(values))
+        return pa.array([None if v is None else self._seconds(v.utcoffset()) for v in values], pa.int32())
+
+    def _seconds(self, offset: timedelta | None) -> int | None:
+        if offset is None:
+            return None
+        if offset % _SECOND:
+            raise ConversionError(f"{self.path}: a time zone offset of {offset} is not whole seconds")
+        return offset // _SECOND
+
+
+_SECOND = timedelta(seconds=1)
 
 
 class TensorColumn(Column):
@@ -112,27 +172,30 @@ class TensorColumn(Column):
         super().__init__(path, type_)
         self.dtype = EnumColumn(path + ".dtype", type_.field("dtype").type, tuple(tensors.dtype_bytes()))
 
-    def array(self, values: list[Any]) -> pa.Array:
-        if values.count(None) == len(values):
-            return pa.nulls(len(values), self.type)
-        dtypes, shapes, raws = [], [], []
-        for v in values:
-            if v is None:
-                dtypes.append(None), shapes.append(None), raws.append(None)
-                continue
-            try:
-                dtype, shape, raw = tensors.to_raw(v)
-            except (AttributeError, ValueError) as exc:
-                raise ConversionError(f"{self.path}: {exc}") from None
-            dtypes.append(dtype), shapes.append(shape), raws.append(raw)
+    @property
+    def storage(self) -> pa.DataType:
         t = self.type
-        children = [
-            self.dtype.array(dtypes),
-            pa.array(shapes, t.field("shape").type),
-            pa.array(raws, t.field("data").type),
-        ]
-        mask = pa.array([v is None for v in values], pa.bool_())
-        return pa.StructArray.from_arrays(children, fields=list(t), mask=mask)
+        return pa.struct([pa.field("dtype", pa.string()), t.field("shape"), t.field("data")])
+
+    @property
+    def inline(self) -> Any:
+        path = self.path
+
+        def inline(value: Any) -> tuple[str, list[int], bytes]:
+            try:
+                return tensors.to_raw(value)
+            except (AttributeError, ValueError) as exc:
+                raise ConversionError(f"{path}: {exc}") from None
+
+        return inline
+
+    def finish(self, stored: pa.Array) -> pa.Array:
+        if stored.null_count == len(stored):
+            return pa.nulls(len(stored), self.type)
+        dtype, shape, data = stored.flatten()  # null where the tensor is: a null tensor's children hold ''
+        children = [self.dtype.finish(dtype), shape, data]
+        mask = stored.is_null() if stored.null_count else None
+        return pa.StructArray.from_arrays(children, fields=list(self.type), mask=mask)
 
 
 class Nested:
@@ -171,15 +234,25 @@ class StructColumn(Nested):
     def arrays(self) -> list[pa.Array]:
         """One array per field, each of this struct's own rows."""
         n = len(self.tuples)
-        columns = zip(*self.tuples, strict=True) if n else [()] * len(self.plain)
         out: dict[str, pa.Array] = {}
-        for (fname, col), values in zip(self.plain.items(), columns, strict=True):
-            out[fname] = col.array(values)
-            if isinstance(col, DatetimeColumn):
-                out[fname + generated.OFFSET_SUFFIX] = col.offsets(values)
+        if self.plain:
+            packed = self._stored()
+            for i, (fname, col) in enumerate(self.plain.items()):
+                out[fname] = col.finish(packed.field(i))
+                if isinstance(col, DatetimeColumn):
+                    out[fname + generated.OFFSET_SUFFIX] = col.offsets([t[i] for t in self.tuples])
         for name, child in self.nested.items():
             out[name] = child.finish(n)
         return [out[f] for f in self.fields]
+
+    def _stored(self) -> pa.StructArray:
+        columns = self.plain.values()
+        try:
+            return pa.array(self.tuples, pa.struct([pa.field(c.path, c.storage) for c in columns]))
+        except _ARROW_ERRORS as exc:
+            for i, col in enumerate(columns):  # which field refused: its column names it
+                col.stored([t[i] for t in self.tuples])
+            raise ConversionError(f"{self.path or 'record'}: {exc}") from None
 
     def finish(self, n: int) -> pa.Array:
         packed = pa.StructArray.from_arrays(self.arrays(), fields=list(self.type))
@@ -268,8 +341,15 @@ def _shredder_source(root: StructColumn) -> str:
     def obj(s: StructColumn, d: str, row: str, depth: int) -> None:
         """The tuple of struct ``s`` from the dict ``d`` (its object's row is ``row``), then its children."""
         k = number[id(s)]
+        def plain(name: str, read: str) -> str:
+            col = s.plain[name]
+            if col.inline is None:
+                return f"{read}, "
+            bind(f"f{k}_{name} = nodes[{k}].plain[{name!r}].inline")
+            return f"None if (w := {read}) is None else f{k}_{name}(w), "
+
         if s.layout not in KINDS:
-            values = "".join(f"{d}[{name!r}], " for name in s.plain)
+            values = "".join(plain(name, f"{d}[{name!r}]") for name in s.plain)
             emit(depth, f"t{k}(({values}))")
             for name, child in s.nested.items():
                 field(child, f"{d}[{name!r}]", row, depth)
@@ -281,13 +361,13 @@ def _shredder_source(root: StructColumn) -> str:
             if not own <= set(s.plain) | set(s.nested):
                 raise AssertionError(f"{cls_name} has fields its wide struct {s.layout} lacks")
             emit(depth, f"{'if' if i == 0 else 'elif'} kind == {value!r}:")
-            values = "".join(f"{d}[{name!r}], " if name in own else "None, " for name in s.plain)
+            values = "".join(plain(name, f"{d}[{name!r}]") if name in own else "None, " for name in s.plain)
             emit(depth + 1, f"t{k}(({values}))")
             for name, child in s.nested.items():
                 if name in own:
                     field(child, f"{d}[{name!r}]", row, depth + 1)
         emit(depth, "else:")
-        values = "".join(f"{d}.get({name!r}), " for name in s.plain)
+        values = "".join(plain(name, f"{d}.get({name!r})") for name in s.plain)
         emit(depth + 1, f"t{k}(({values}))")
         for name, child in s.nested.items():
             field(child, f"{d}.get({name!r})", row, depth + 1)
@@ -373,8 +453,8 @@ def struct_type(cls_name: str) -> pa.StructType:
 
 def _shred(objects: list[Any], cls_name: str) -> list[pa.Array]:
     column = StructColumn("", struct_type(cls_name), cls_name)
-    _shredder(cls_name)(objects, _nodes(column))
     try:
+        _shredder(cls_name)(objects, _nodes(column))
         return column.arrays()
     except ConversionError:
         if len(objects) == 1:
