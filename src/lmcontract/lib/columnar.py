@@ -17,6 +17,7 @@ import json
 import sys
 from datetime import timedelta, timezone
 from itertools import accumulate
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import pyarrow as pa
@@ -76,6 +77,23 @@ class Column:
         if inline is not None:
             values = [None if v is None else inline(v) for v in values]
         return self.finish(self.stored(values))
+
+
+class ValueListColumn(Column):
+    """A list of plain values (token ids, bytes, a shape): one Python list per row, kept in the tuple."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, path: str, type_: pa.ListType) -> None:
+        super().__init__(path, type_)
+        self.item = Column(path + "[]", type_.value_type)
+
+    def stored(self, values: Any) -> pa.Array:
+        try:
+            return pa.array(values, self.type)
+        except _ARROW_ERRORS:
+            self.item.stored([x for v in values if v is not None for x in v])  # names the item it refuses
+            raise
 
 
 class EnumColumn(Column):
@@ -223,7 +241,9 @@ class StructColumn(Nested):
         for fname, kind, target, multi in LAYOUT[layout]:
             ftype = type_.field(fname).type
             fpath = f"{path}.{fname}" if path else fname
-            if multi:
+            if multi and kind == "value":
+                self.plain[fname] = ValueListColumn(fpath, ftype)
+            elif multi:
                 self.nested[fname] = ListColumn(fpath, ftype, kind, target)
             elif kind in ("class", "kinds"):
                 self.nested[fname] = StructColumn(fpath, ftype, target)
@@ -393,6 +413,13 @@ def _shredder_source(root: StructColumn) -> str:
             emit(depth, f"v{c}(x{c})")
             return
         e = number[id(element)]
+        if not element.nested and element.layout not in KINDS and len(element.plain) > 1:
+            if all(col.inline is None for col in element.plain.values()):
+                # Leaf structs (logprob alternatives): their tuples made by C code, no Python loop.
+                bind(f"t{e}_all = nodes[{e}].tuples.extend")
+                bind(f"g{e} = itemgetter(*nodes[{e}].plain)")
+                emit(depth, f"t{e}_all(map(g{e}, map(DICT, x{c})))")
+                return
         emit(depth, f"for o{e} in x{c}:")
         own = start(element, depth + 1)
         emit(depth + 1, f"d{e} = o{e}.__dict__")
@@ -428,8 +455,8 @@ def shredder_source(cls_name: str) -> str:
 def _shredder(cls_name: str) -> Any:
     shred = _SHREDDERS.get(cls_name)
     if shred is None:
-        namespace: dict[str, Any] = {}
         source = shredder_source(cls_name)
+        namespace: dict[str, Any] = {"itemgetter": itemgetter, "DICT": attrgetter("__dict__")}
         exec(compile(source, f"<lmcontract shredder of {cls_name}>", "exec"), namespace)  # noqa: S102
         shred = _SHREDDERS[cls_name] = namespace["shred"]
     return shred
