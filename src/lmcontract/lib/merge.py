@@ -112,6 +112,7 @@ _MISSING = object()
 # Serialises every merge (see "Concurrency" above); re-entrant because finalizing and merging
 # call each other.
 _LOCK = threading.RLock()
+_acquire, _release = _LOCK.acquire, _LOCK.release
 
 
 class MergeError(ValueError):
@@ -341,6 +342,8 @@ def _clone_model(model: BaseModel) -> BaseModel:
     object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
     object.__setattr__(new, "__pydantic_extra__", copy.deepcopy(model.__pydantic_extra__))
     private = getattr(model, "__pydantic_private__", None)
+    if private is not None and _SETTLED in private:
+        private = {key: value for key, value in private.items() if key != _SETTLED}  # a note on the old dict
     if private is not None and _OPEN in private:
         # The open part is one of the parts: point at the copy of it.
         parts, private = model.__dict__["parts"] or [], dict(private)
@@ -398,6 +401,92 @@ def _merge_object(target: BaseModel, name: str, value: Any, journal: Journal) ->
         write(target, name, clone(value), journal)
 
 
+# --- the fast path: one fragment for the open part -------------------------------------------
+#
+# Most chunks of a stream are one fragment (a text token, a piece of a call's arguments) for the
+# part already open, with the response's identity repeated. Such a chunk changes one string, and
+# all that could refuse it is checked before that, so it needs no journal. Whatever these checks
+# do not recognise goes the general way, which gives the same result for these chunks.
+#
+# The identity a chunk repeats is first-wins: a no-op once the receiver has it. Which of those
+# fields the receiver has is noted in its private state with the ``__dict__`` it was read from:
+# pydantic replaces the ``__dict__`` on every assignment and copy, so a note whose dict is not
+# the receiver's own is stale and is read again. The merge code itself only ever sets these
+# fields (a rollback restores the state the note was taken from, before the merge wrote).
+
+_SETTLED = "settled"
+_SPECS: dict[type, Any] = {}
+_STRINGS = (str, str | None)
+
+
+def _settle(target: BaseModel) -> tuple:
+    """Note (and return) which fields a fast chunk may carry into ``target`` as it is now:
+    chunk_mode, and each first-wins field (identity, outputs' list) the receiver already has."""
+    td = target.__dict__
+    plan = _PLANS.get(type(target)) or _plan(type(target))
+    names = {name for name, policy in plan.items() if policy == FIRST_WINS and td[name] is not None}
+    names.add("chunk_mode")
+    if td["outputs"] is not None:
+        names.add("outputs")
+    settled = (td, frozenset(names))
+    private = target.__pydantic_private__
+    if private is None:
+        object.__setattr__(target, "__pydantic_private__", {_SETTLED: settled})
+    else:
+        private[_SETTLED] = settled
+    return settled
+
+
+def _spec(cls: type) -> Any:
+    """For a part kind: (the fields a fast fragment may carry, the string field it appends to,
+    whether the kind has parsed arguments), or None when it has no single appended string."""
+    fields = cls.model_fields
+    strings = [
+        name for name, policy in _plan(cls).items() if policy == APPEND and fields[name].annotation in _STRINGS
+    ]
+    spec = None
+    if len(strings) == 1:
+        allowed = frozenset({"type", "part_index", "id", strings[0]} & fields.keys())
+        spec = (allowed, strings[0], "arguments" in fields)
+    _SPECS[cls] = spec
+    return spec
+
+
+def _fast_fragment(output: BaseModel, parts: list | None) -> bool:
+    """Append ``parts`` (one fragment) to ``output``'s open part if nothing else can happen."""
+    if parts is None or len(parts) != 1:
+        return False
+    mine = output.__dict__["parts"]
+    if not mine:
+        return False
+    part, last = parts[0], mine[-1]
+    cls = type(part)
+    private = output.__pydantic_private__
+    if type(last) is not cls or private is None or private.get(_OPEN) is not last:
+        return False
+    try:
+        spec = _SPECS[cls]
+    except KeyError:
+        spec = _spec(cls)
+    if spec is None or not part.__pydantic_fields_set__ <= spec[0]:
+        return False
+    name = spec[1]
+    pd, ld = part.__dict__, last.__dict__
+    delta, text = pd[name], ld[name]
+    if type(delta) is not str or type(text) is not str:
+        return False
+    index = pd["part_index"]
+    if index is not None and index != ld["part_index"]:
+        return False
+    if spec[2] and ((pd["id"] is not None and pd["id"] != ld["id"]) or ld["arguments"] is not None):
+        return False  # another call, or parsed arguments to drop (the general way journals that)
+    # Drop the dict's reference so `text` is the only one: CPython then grows it in place.
+    ld[name] = None
+    text += delta
+    ld[name] = text
+    return True
+
+
 # --- responses ------------------------------------------------------------------------------
 
 
@@ -411,7 +500,32 @@ def merge_response(target: BaseModel, chunk: BaseModel, *, strict: bool = False)
     """
     if type(chunk) is not type(target):
         _wrong_type(target, chunk)
-    with _LOCK:
+    _acquire()
+    try:
+        # The fast path (see above), inline: a call costs as much as a few of its checks.
+        private = target.__pydantic_private__
+        settled = private.get(_SETTLED) if private else None
+        if settled is None or settled[0] is not target.__dict__:
+            settled = _settle(target)
+        cd = chunk.__dict__
+        if chunk.__pydantic_fields_set__ <= settled[1] and cd["chunk_mode"] == DELTA and chunk is not target:
+            outputs = cd["outputs"]
+            if outputs is not None and len(outputs) == 1:
+                chunk_output = outputs[0]
+                ocd = chunk_output.__dict__
+                index = ocd["index"]
+                mine = target.__dict__["outputs"]
+                if mine is not None and index < len(mine):
+                    output = mine[index]
+                    od = output.__dict__
+                    if (
+                        od["index"] == index
+                        and od["finish_reason"] is None
+                        and chunk_output.__pydantic_private__ is None
+                        and chunk_output.__pydantic_fields_set__ <= _OUTPUT_ONLY_PARTS
+                        and _fast_fragment(output, ocd["parts"])
+                    ):
+                        return target
         if chunk is target:
             chunk = clone(chunk)  # merging a response into itself appends a copy of it
         journal = _journal(strict)
@@ -420,6 +534,9 @@ def merge_response(target: BaseModel, chunk: BaseModel, *, strict: bool = False)
         except BaseException:
             _rollback(journal)
             raise
+        target.__pydantic_private__.pop(_SETTLED, None)  # it may have taken identity fields
+    finally:
+        _release()
     return target
 
 
@@ -502,6 +619,14 @@ def merge_output(target: BaseModel, chunk: BaseModel, mode: str | None = DELTA, 
     with _LOCK:
         if chunk is target:
             chunk = clone(chunk)
+        elif (
+            mode == DELTA
+            and chunk.__pydantic_private__ is None
+            and chunk.__pydantic_fields_set__ <= _OUTPUT_ONLY_PARTS
+            and target.__dict__["finish_reason"] is None
+            and _fast_fragment(target, chunk.__dict__["parts"])
+        ):
+            return target
         journal = _journal(strict=strict)
         try:
             _merge_output(target, chunk, mode, journal, None)
