@@ -100,6 +100,10 @@ class ResponseBehaviour(ContractModel):
         """
         return merge.merge_response(self, other, strict=strict)
 
+    # Bound directly (not wrapped in a method calling it): one Python call less per fragment,
+    # which is a tenth of its cost. Its docstring is the method's.
+    append_fragment = merge.append_fragment
+
     @classmethod
     def from_chunks(cls, chunks: Iterable[Self], *, strict: bool = False) -> Self:
         """One complete response from a whole stream of chunks, merged in order.

@@ -73,6 +73,7 @@ error is raised.
 from __future__ import annotations
 
 import copy
+import sys
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -487,6 +488,90 @@ def _fast_fragment(output: BaseModel, parts: list | None) -> bool:
     return True
 
 
+def append_fragment(
+    target: BaseModel,
+    fragment: str,
+    *,
+    output: int = 0,
+    kind: str = "text",
+    part_index: int | None = None,
+    id: str | None = None,  # the part's field is called id
+) -> BaseModel:
+    """Merge one streamed fragment without building a chunk for it, and return the response.
+
+    ``r.append_fragment(" tok")`` is exactly ``r.extend(LMResponse(chunk_mode="delta",
+    outputs=[LMOutput(index=0, parts=[TextPart(text=" tok")])]))``, at about the cost of
+    appending the string to a list. ``kind`` is the part's kind: ``text``, ``thinking`` or
+    ``refusal`` (the fragment extends its text) or ``tool_call`` (its ``arguments_raw``);
+    ``output``, ``part_index`` and ``id`` are the chunk's keys. For importers and engines that
+    read the wire themselves. Identity fields (``id``, ``model``, ...) are not repeated here:
+    set them on the receiver, or merge a chunk that carries them; a call's ``name`` arrives in
+    a chunk too. Raises what ``extend`` raises (or, for a bad value, the ValidationError of
+    that chunk), leaving the response as it was.
+
+    The chunk is built only when the fragment does more than continue the open part; the
+    general merge then takes it.
+    """
+    _acquire()
+    try:
+        mine = target.__dict__["outputs"]
+        if mine is not None and type(output) is int and 0 <= output < len(mine) and type(fragment) is str:
+            chosen = mine[output]
+            od = chosen.__dict__
+            parts = od["parts"]
+            private = chosen.__pydantic_private__
+            if od["index"] == output and od["finish_reason"] is None and parts and private is not None:
+                last = parts[-1]
+                ld = last.__dict__
+                if private.get(_OPEN) is last and ld["type"] == kind:
+                    try:
+                        spec = _SPECS[type(last)]
+                    except KeyError:
+                        spec = _spec(type(last))
+                    if (
+                        spec is not None
+                        and (part_index is None or part_index == ld["part_index"])
+                        and type(ld[spec[1]]) is str
+                        and ((id is None or id == ld["id"]) and ld["arguments"] is None if spec[2] else id is None)
+                    ):
+                        name = spec[1]
+                        text = ld[name]
+                        ld[name] = None  # `text` the only reference: CPython grows it in place
+                        text += fragment
+                        ld[name] = text
+                        return target
+        return merge_response(target, _fragment_chunk(type(target), fragment, output, kind, part_index, id))
+    finally:
+        _release()
+
+
+_FRAGMENT_FIELDS: dict[tuple[type, str], str] = {}
+
+
+def _fragment_chunk(
+    cls: type, fragment: Any, output: Any, kind: str, part_index: Any, call_id: Any
+) -> BaseModel:
+    """The delta chunk of class ``cls`` that carries one fragment (see ``append_fragment``)."""
+    field = _FRAGMENT_FIELDS.get((cls, kind))
+    if field is None:
+        kinds = {}
+        for candidate in vars(sys.modules[cls.__module__]).values():
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and "type" in candidate.model_fields:
+                spec = _SPECS[candidate] if candidate in _SPECS else _spec(candidate)
+                if spec is not None:
+                    kinds[candidate.model_fields["type"].default] = spec[1]
+        if kind not in kinds:
+            known = ", ".join(sorted(kinds))
+            raise ValueError(f"kind: {kind!r} is not a kind of part that arrives in fragments ({known})")
+        field = _FRAGMENT_FIELDS[(cls, kind)] = kinds[kind]
+    part: dict[str, Any] = {"type": kind, field: fragment}
+    if part_index is not None:
+        part["part_index"] = part_index
+    if call_id is not None:
+        part["id"] = call_id
+    return cls.model_validate({"chunk_mode": DELTA, "outputs": [{"index": output, "parts": [part]}]})
+
+
 # --- responses ------------------------------------------------------------------------------
 
 
@@ -534,7 +619,9 @@ def merge_response(target: BaseModel, chunk: BaseModel, *, strict: bool = False)
         except BaseException:
             _rollback(journal)
             raise
-        target.__pydantic_private__.pop(_SETTLED, None)  # it may have taken identity fields
+        private = target.__pydantic_private__
+        if private:
+            private.pop(_SETTLED, None)  # it may have taken identity fields
     finally:
         _release()
     return target
