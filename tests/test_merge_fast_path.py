@@ -159,6 +159,7 @@ def test_a_lone_fragment_for_the_open_part_takes_the_fast_path(fragment, monkeyp
 
     monkeypatch.setattr(merge, "_merge_response", refuse)
     monkeypatch.setattr(merge, "_merge_output", refuse)
+    monkeypatch.setattr(merge, "_fragment_chunk", refuse)  # the light input builds no chunk
     receiver.extend(LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, parts=[fragment])], **IDENTITY))
     receiver.outputs[0].extend(LMOutput(index=0, parts=[fragment]))
     assert getattr(receiver.outputs[0].parts[0], field) == want

@@ -864,3 +864,9 @@ def test_text_after_a_completed_call_is_parsed_again_with_it():
     with pytest.raises(MergeError) as caught:
         given.extend(chunk(out(ToolCallPart(arguments_raw="2", part_index=0))))
     assert (caught.value.ours, caught.value.theirs) == ({"a": 1}, "2")
+
+
+def test_a_merge_error_shows_values_of_up_to_80_characters_whole_and_cuts_longer_ones():
+    whole, long = "x" * 78, "y" * 79  # their reprs, quoted, are 80 and 81 characters
+    message = str(MergeError("outputs[0].parts[1].id", "ids differ", whole, long))
+    assert message == f"outputs[0].parts[1].id: ids differ (receiver has {whole!r}, chunk has '{'y' * 76}...)"

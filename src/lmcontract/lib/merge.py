@@ -141,11 +141,9 @@ def _show(value: Any) -> str:
 
 
 def _path(*segments: Any) -> str:
-    """A field path from segments: names, and ints for list positions (None: no segment)."""
+    """A field path from segments: names, and ints for list positions."""
     out = ""
     for segment in segments:
-        if segment is None:
-            continue
         if isinstance(segment, int):
             out += f"[{segment}]"
         else:
