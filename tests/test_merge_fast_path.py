@@ -140,6 +140,7 @@ def _streaming(*parts) -> LMResponse:
 FAST = [
     pytest.param(TextPart(text=" tok"), id="text"),
     pytest.param(TextPart(text=" tok", part_index=0), id="text with its part_index"),
+    pytest.param(TextPart(type="text", text=" tok", part_index=0), id="text naming every key, as from JSON"),
     pytest.param(ToolCallPart(arguments_raw="ab"), id="call text"),
     pytest.param(ToolCallPart(arguments_raw="ab", id="call_1", part_index=0), id="call text with its keys"),
 ]

@@ -706,9 +706,10 @@ def test_content_after_a_finish_reason_is_merged_consistently_or_refused_when_st
     assert LMResponse.from_chunks([start, late]).outputs[0].parts[0].arguments == {"a": 1}
     strict = merged(start)
     before = state(strict)
-    with pytest.raises(MergeError, match=r"^outputs\[0\]\.parts: content after the output's finish reason"):
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.parts: content after the output's finish reason") as refused:
         strict.extend(late, strict=True)
     assert state(strict) == before
+    assert (refused.value.ours, refused.value.theirs) == ("tool_call", late.outputs[0].parts)
     with pytest.raises(MergeError, match=r"^outputs\[0\]\.token_ids: content after"):
         LMResponse.from_chunks([start, chunk(out(token_ids=[1]))], strict=True)
     # Usage, provider_data and metadata after the finish are normal, strict or not.
@@ -870,3 +871,41 @@ def test_a_merge_error_shows_values_of_up_to_80_characters_whole_and_cuts_longer
     whole, long = "x" * 78, "y" * 79  # their reprs, quoted, are 80 and 81 characters
     message = str(MergeError("outputs[0].parts[1].id", "ids differ", whole, long))
     assert message == f"outputs[0].parts[1].id: ids differ (receiver has {whole!r}, chunk has '{'y' * 76}...)"
+
+
+def test_a_merged_stream_that_replaced_content_replaces_it_where_it_is_merged():
+    # A cumulative snapshot then a delta, merged on their own, then into a receiver that has
+    # text already: the same as merging the two chunks there one by one.
+    start = chunk(out(TextPart(text="abc")))
+    snapshot, delta = chunk(out(TextPart(text="abcd")), mode="cumulative"), chunk(out(TextPart(text="e")))
+    one_by_one = merged(start, snapshot, delta)
+    grouped = merged(start, merged(snapshot, delta))
+    assert one_by_one.outputs[0].text == grouped.outputs[0].text == "abcde"
+
+
+def test_a_cumulative_chunk_keeps_its_open_part_and_otherwise_the_last_part_is_open():
+    # Part 0 arrives after part 1, so the open part (the one the last fragment went to) is the
+    # first: a snapshot of that stream keeps it open, and a keyless fragment continues it.
+    stream = merged(chunk(out(TextPart(text="B", part_index=1))), chunk(out(TextPart(text="A", part_index=0))))
+    stream.chunk_mode = "cumulative"
+    r = merged(chunk(out(TextPart(text="x"))), stream, chunk(out(TextPart(text="a"))))
+    assert [p.text for p in r.outputs[0].parts] == ["Aa", "B"]
+    # A fresh snapshot says nothing of which part is open: the last one is.
+    snapshot = chunk(out(TextPart(text="1", part_index=0), TextPart(text="2", part_index=1),
+                         TextPart(text="3", part_index=2)), mode="cumulative")
+    r = merged(snapshot, chunk(out(TextPart(text="+"))))
+    assert [p.text for p in r.outputs[0].parts] == ["1", "2", "3+"]
+
+
+def test_a_fragment_for_an_output_without_parts_starts_its_first_part():
+    r = merged(chunk(out(token_ids=[7])), chunk(out(TextPart(text="a"))), chunk(out(TextPart(text="b"))))
+    assert r.outputs[0].text == "ab" and r.outputs[0].token_ids == [7]
+
+
+def test_encoded_tensor_data_must_be_strict_base64():
+    from lmcontract.lib.rules import encoded_tensor_problems
+
+    clean = {"dtype": "float32", "shape": [1], "data": "AAAAAA=="}
+    assert list(encoded_tensor_problems(clean)) == []
+    junk = {**clean, "data": "AAAA*AA=="}  # "*" would be skipped by a lenient decoder
+    assert [p.split(" (")[0] for p in encoded_tensor_problems(junk)] == ["data: not valid base64"]

@@ -148,7 +148,7 @@ class OutputBehaviour(ContractModel):
     @property
     def text(self) -> str | None:
         """The text of the text parts, joined in order; None when there is no text part."""
-        return merge.joined_text(self, "text")
+        return merge.joined_text(self, "text", skip_redacted=False)
 
     @property
     def reasoning(self) -> str | None:
@@ -159,7 +159,7 @@ class OutputBehaviour(ContractModel):
     @property
     def refusal(self) -> str | None:
         """The text of the refusal parts, joined in order; None when the model did not refuse."""
-        return merge.joined_text(self, "refusal")
+        return merge.joined_text(self, "refusal", skip_redacted=False)
 
     @property
     def tool_calls(self) -> list:

@@ -781,7 +781,7 @@ def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal
 def _refuse_content_after_finish(td: dict, cd: dict, at: int | None) -> None:
     for name in ("parts", "token_ids", "logprobs", *_TENSORS):
         value = cd[name]
-        if value is not None and (len(value) if isinstance(value, list) else value.shape[0]):
+        if value is not None and len(value):  # a list, or a tensor: its rows
             raise MergeError(
                 _output_path(at, name),
                 "content after the output's finish reason (strict mode refuses it)",
@@ -934,9 +934,9 @@ def _new_part(part: BaseModel) -> BaseModel:
 def _map_open(chunk: BaseModel, parts: list, copies: list) -> Any:
     """The copy (in ``copies``) of the chunk's open part."""
     found = _open_part(chunk)
-    for part, copied in zip(parts, copies, strict=True):
+    for position, part in enumerate(parts):
         if part is found:
-            return copied
+            return copies[position]
     return copies[-1]
 
 
@@ -1165,7 +1165,7 @@ def finalize_response(response: BaseModel) -> BaseModel:
     return response
 
 
-def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool = False) -> BaseModel:
+def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool) -> BaseModel:
     """Merge a whole stream into one complete response of class ``cls``.
 
     Chunks are merged in order into an empty receiver, then finalized; the result has no
@@ -1193,7 +1193,7 @@ def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool = False)
 # --- read-outs ------------------------------------------------------------------------------
 
 
-def joined_text(output: BaseModel, kind: str, skip_redacted: bool = False) -> str | None:
+def joined_text(output: BaseModel, kind: str, skip_redacted: bool) -> str | None:
     """The text of an output's parts of one kind, joined in order; None when it has none."""
     texts = [
         part.__dict__["text"] or ""
