@@ -432,10 +432,13 @@ def test_from_chunks_returns_a_complete_response_and_rejects_what_is_not():
     r = LMResponse.from_chunks(iter([chunk(out(TextPart(text="a"))), chunk(out(finish_reason="stop"))]))
     assert r.chunk_mode is None and r.outputs[0].text == "a"
     assert LMResponse.model_validate(r.model_dump()) == r
-    with pytest.raises(MergeError, match="at least one chunk"):
+    with pytest.raises(MergeError) as empty:
         LMResponse.from_chunks([])
-    with pytest.raises(MergeError, match=r"outputs\[0\].parts"):
+    assert (empty.value.path, str(empty.value)) == ("", "from_chunks needs at least one chunk")
+    with pytest.raises(MergeError) as incomplete:
         LMResponse.from_chunks([chunk(out(finish_reason="stop"))])
+    assert incomplete.value.path == ""
+    assert str(incomplete.value).startswith("the stream did not add up to a complete response: outputs[0].parts")
 
 
 def test_merging_a_response_into_itself_appends_a_copy():
@@ -531,6 +534,20 @@ FAILURES = {
 }
 
 
+# Why each merge failed, as MergeError.reason says it.
+REASONS = {
+    "part kind clash at a part_index": "two kinds of part at part_index 0",
+    "tool-call id clash at a part_index": "the chunk continues this part but names it differently",
+    "tool-call name clash": "the chunk continues this part but names it differently",
+    "tool-call part_index clash": "the chunk continues this part but names it differently",
+    "tensor dtype clash": "tensor dtypes differ",
+    "tensor shape clash": "tensor shapes differ past the sequence dimension",
+    "tensor device clash": "tensor devices differ",
+    "token ids and logprobs misaligned": "merged token_ids and logprobs would not align",
+    "a clash after other changes were made": "two kinds of part at part_index 0",
+}
+
+
 @pytest.mark.parametrize("name", list(FAILURES))
 def test_a_failed_merge_names_the_field_and_both_values_and_changes_nothing(name):
     bad, path, (ours, theirs) = FAILURES[name]
@@ -540,7 +557,7 @@ def test_a_failed_merge_names_the_field_and_both_values_and_changes_nothing(name
     with pytest.raises(MergeError) as caught:
         r.extend(bad)
     message = str(caught.value)
-    assert caught.value.path == path and message.startswith(path)
+    assert caught.value.path == path and message.startswith(f"{path}: {REASONS[name]} (")
     assert ours in message and theirs in message
     assert isinstance(caught.value, ValueError)
     assert state(r) == before
@@ -909,3 +926,31 @@ def test_encoded_tensor_data_must_be_strict_base64():
     assert list(encoded_tensor_problems(clean)) == []
     junk = {**clean, "data": "AAAA*AA=="}  # "*" would be skipped by a lenient decoder
     assert [p.split(" (")[0] for p in encoded_tensor_problems(junk)] == ["data: not valid base64"]
+
+
+def test_a_fragment_with_a_call_id_joins_that_call_past_a_part_that_cannot_be_it():
+    # The open call has no id and another part_index: it cannot be call_1, so it does not keep
+    # the fragment from joining call_1.
+    r = merged(
+        chunk(out(ToolCallPart(id="call_1", name="f", arguments_raw='{"a', part_index=2))),
+        chunk(out(ToolCallPart(name="g", arguments_raw='{"b', part_index=3))),
+        chunk(out(ToolCallPart(id="call_1", arguments_raw='": 1}'))),
+    )
+    assert [p.arguments_raw for p in r.outputs[0].parts] == ['{"a": 1}', '{"b']
+
+
+def test_an_empty_name_is_no_name_and_the_later_one_is_taken():
+    r = merged(
+        chunk(out(ToolCallPart(id="c", name="", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c", name="f", arguments_raw="}"))),
+    )
+    assert (r.outputs[0].parts[0].name, r.outputs[0].parts[0].arguments_raw) == ("f", "{}")
+
+
+def test_argument_text_after_an_empty_object_says_what_the_object_did_not():
+    r = merged(
+        chunk(out(ToolCallPart(id="c", name="f", arguments={}))),
+        chunk(out(ToolCallPart(id="c", arguments_raw='{"a": 1}'))),
+        chunk(out(finish_reason="tool_call")),
+    )
+    assert r.outputs[0].parts[0].arguments == {"a": 1}

@@ -982,10 +982,11 @@ def _find_part(target: BaseModel, parts: list, part: BaseModel, at: int | None) 
 
 
 def _position(parts: list, part: Any) -> int:
-    for i in range(len(parts) - 1, -1, -1):
-        if parts[i] is part:
-            return i
-    raise AssertionError("the open part is one of the parts")  # _open_part guarantees it
+    """Position of ``part``, one of ``parts`` (``_open_part`` guarantees it), from the end."""
+    position = len(parts) - 1
+    while parts[position] is not part:
+        position -= 1
+    return position
 
 
 def _keys_agree(a: dict, b: dict) -> bool:
