@@ -954,3 +954,11 @@ def test_argument_text_after_an_empty_object_says_what_the_object_did_not():
         chunk(out(finish_reason="tool_call")),
     )
     assert r.outputs[0].parts[0].arguments == {"a": 1}
+
+
+def test_an_empty_object_after_parsed_arguments_says_nothing():
+    r = merged(
+        chunk(out(ToolCallPart(id="c", name="f", arguments={"a": 1}))),
+        chunk(out(ToolCallPart(id="c", arguments={}))),
+    )
+    assert r.outputs[0].parts[0].arguments == {"a": 1}
