@@ -31,6 +31,7 @@ from lmcontract import (
     ToolCallPart,
     ToolResult,
     ToolResultPart,
+    UnknownPart,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -962,3 +963,44 @@ def test_an_empty_object_after_parsed_arguments_says_nothing():
         chunk(out(ToolCallPart(id="c", arguments={}))),
     )
     assert r.outputs[0].parts[0].arguments == {"a": 1}
+
+
+def test_an_unknown_part_paired_by_part_index_keeps_the_first_provider_type():
+    r = merged(
+        chunk(out(UnknownPart(provider_type="x_block", value={"a": 1}, part_index=0))),
+        chunk(out(UnknownPart(provider_type="y_block", value={"b": 2}, part_index=0))),
+    )
+    (part,) = r.outputs[0].parts
+    assert (part.provider_type, part.value) == ("x_block", {"b": 2})
+
+
+def test_refusal_logprobs_append_in_deltas_and_are_replaced_by_a_snapshot():
+    deltas = merged(chunk(out(refusal_logprobs=[lp(1)])), chunk(out(refusal_logprobs=[lp(2)])))
+    assert [e.token_id for e in deltas.outputs[0].refusal_logprobs] == [1, 2]
+    snapshots = merged(chunk(out(refusal_logprobs=[lp(1)]), mode="cumulative"),
+                       chunk(out(refusal_logprobs=[lp(1), lp(2)]), mode="cumulative"))
+    assert [e.token_id for e in snapshots.outputs[0].refusal_logprobs] == [1, 2]
+
+
+def test_a_thinking_part_that_opens_without_text_takes_the_text_that_follows():
+    opening = chunk(out(ThinkingPart(signature="sig", part_index=0)))
+    r = merged(opening, *(chunk(out(ThinkingPart(text=t, part_index=0))) for t in ("hm", "m")))
+    assert (r.outputs[0].parts[0].text, r.outputs[0].parts[0].signature) == ("hmm", "sig")
+
+
+def test_a_finish_reason_that_cuts_the_output_short_marks_it_truncated_even_from_an_unvalidated_chunk():
+    # A validated chunk is marked truncated already; one built without validation is not.
+    unvalidated = LMOutput.model_construct(index=0, finish_reason="length")
+    finish = LMResponse.model_construct(chunk_mode="delta", outputs=[unvalidated])
+    r = merged(chunk(out(TextPart(text="a"))), finish)
+    assert r.outputs[0].truncated is True and r.outputs[0].finish_reason == "length"
+    assert not merged(chunk(out(TextPart(text="a"))), chunk(out(finish_reason="stop"))).outputs[0].truncated
+
+
+def test_the_rules_of_citations_and_media():
+    from lmcontract.lib.rules import citation_problems, media_problems
+
+    assert list(citation_problems({"start_index": 3, "end_index": 3})) == []  # an empty span
+    assert list(citation_problems({"start_index": 3, "end_index": 2})) == ["end_index: 2 is before start_index 3"]
+    assert list(media_problems({"type": "image"})) == ["image part: needs one of data, url or file_id"]
+    assert list(media_problems({"type": "image", "url": "https://x/y.png"})) == []

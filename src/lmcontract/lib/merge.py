@@ -635,16 +635,12 @@ def _merge_response(target: BaseModel, chunk: BaseModel, journal: Journal) -> No
     mode = cd["chunk_mode"]
     if not fields_set <= _RESPONSE_ONLY_OUTPUTS:
         plan = _PLANS.get(type(target)) or _plan(type(target))
-        td = target.__dict__
         for name in fields_set:
             value = cd[name]
             if value is None or name == "error":
                 continue
             policy = plan[name]
-            if policy is FIRST_WINS:
-                if td[name] is None:  # identity repeated on every chunk: the usual case is a no-op
-                    write(target, name, clone(value), journal)
-            elif policy not in _NO_OP:
+            if policy not in _NO_OP:
                 _merge_field(target, name, policy, value, mode == CUMULATIVE, journal)
     if cd["outputs"]:
         _merge_outputs(target, cd["outputs"], mode, journal)
@@ -1058,11 +1054,7 @@ def _merge_part(mine: BaseModel, part: BaseModel, journal: Journal, where: tuple
         if name not in _PART_BY_CODE:
             value = pd[name]
             if value is not None:
-                policy = plan[name]
-                if policy is APPEND and type(value) is str:
-                    _append_text(mine, name, value, journal)
-                else:
-                    _merge_field(mine, name, policy, value, False, journal)
+                _merge_field(mine, name, plan[name], value, False, journal)
 
 
 def _adopt_key(mine: BaseModel, field: str, value: Any, journal: Journal, where: tuple) -> None:
