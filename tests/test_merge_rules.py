@@ -1004,3 +1004,44 @@ def test_the_rules_of_citations_and_media():
     assert list(citation_problems({"start_index": 3, "end_index": 2})) == ["end_index: 2 is before start_index 3"]
     assert list(media_problems({"type": "image"})) == ["image part: needs one of data, url or file_id"]
     assert list(media_problems({"type": "image", "url": "https://x/y.png"})) == []
+
+
+def test_a_keyed_fragment_continues_the_open_part_it_names_even_beside_a_keyless_part():
+    # A keyless part of the same kind could be anything, yet the open part's own key decides.
+    by_index = merged(
+        chunk(out(TextPart(text="a"))),
+        chunk(out(TextPart(text="b", part_index=1))),
+        chunk(out(TextPart(text="c", part_index=1), ThinkingPart(text="t", part_index=5))),
+    )
+    assert [p.text for p in by_index.outputs[0].parts] == ["a", "bc", "t"]
+    by_id = merged(
+        chunk(out(ToolCallPart(name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c1", name="g", arguments_raw="["))),
+        chunk(out(ToolCallPart(id="c1", arguments_raw="]"), TextPart(text="z"))),
+    )
+    assert [getattr(p, "arguments_raw", None) for p in by_id.outputs[0].parts] == ["{", "[]", None]
+
+
+def test_a_nameless_fragment_with_a_new_id_does_not_join_a_call_with_another_id():
+    r = merged(
+        chunk(out(ToolCallPart(id="c1", name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c2", arguments_raw="["))),
+    )
+    assert [(p.id, p.arguments_raw) for p in r.outputs[0].parts] == [("c1", "{"), ("c2", "[")]
+
+
+def test_a_keyless_call_given_parsed_is_a_call_of_its_own():
+    r = merged(
+        chunk(out(ToolCallPart(id="c1", name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(arguments={"x": 1}))),
+    )
+    assert [(p.id, p.arguments) for p in r.outputs[0].parts] == [("c1", None), (None, {"x": 1})]
+
+
+def test_a_fragment_found_by_its_id_takes_the_part_index_the_call_lacked():
+    r = merged(
+        chunk(out(ToolCallPart(id="c1", name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c1", arguments_raw="}", part_index=0))),
+    )
+    (call,) = r.outputs[0].parts
+    assert (call.arguments_raw, call.part_index) == ("{}", 0)
