@@ -590,7 +590,8 @@ def test_a_failed_output_extend_changes_nothing():
 def test_logprobs_that_name_other_tokens_than_token_ids_fail_and_change_nothing():
     r = merged(chunk(out(TextPart(text="a"), token_ids=[1, 2])))
     before = state(r)
-    with pytest.raises(MergeError, match=r"^outputs\[0\]\.logprobs\[1\]\.token_id: .*receiver has 2, chunk has 3"):
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.logprobs\[1\]\.token_id: disagrees with token_ids\[1\] "
+                       r"\(receiver has 2, chunk has 3\)$"):
         r.extend(chunk(out(logprobs=[lp(1), lp(3)])))
     assert state(r) == before
     r.extend(chunk(out(logprobs=[lp(1), lp(2)])))
@@ -1045,3 +1046,9 @@ def test_a_fragment_found_by_its_id_takes_the_part_index_the_call_lacked():
     )
     (call,) = r.outputs[0].parts
     assert (call.arguments_raw, call.part_index) == ("{}", 0)
+
+
+def test_logprobs_that_replace_are_checked_from_the_first_token():
+    r = merged(chunk(out(TextPart(text="a"), token_ids=[1, 2])))
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.logprobs\[0\]\.token_id: disagrees with token_ids\[0\]"):
+        r.extend(chunk(out(logprobs=[lp(9), lp(2)]), mode="cumulative"))
