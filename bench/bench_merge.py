@@ -9,6 +9,9 @@ Every figure is measured in this run, each against the same chunks for every acc
     accumulator) of:
     - lmcontract: ``LMResponse.extend`` of each chunk (``LMResponse`` objects). Target: at most
       1 us per chunk at every N.
+    - light input: the same stream through ``LMResponse.append_fragment`` (what an importer
+      that reads the wire itself can feed): the first chunk, then each delta's text as a string,
+      the identity given once. Same target.
     - floor: walking the same chunk objects (response, outputs, parts, text) and appending each
       text to a list, joined at the end: what any accumulator of these objects must pay.
     - openai-python 3.54: ``ChatCompletionStreamState.handle_chunk`` of the equivalent
@@ -105,6 +108,21 @@ def _ours(chunks: list[LMResponse]) -> LMResponse:
     receiver = LMResponse(chunk_mode="delta")
     for chunk in chunks:
         receiver.extend(chunk)
+    return receiver
+
+
+def _light(stream: list) -> LMResponse:
+    """The light input: the receiver takes its identity once, then each fragment as a string
+    (``append_fragment``); the chunks that are more than a fragment are merged as chunks."""
+    receiver = LMResponse(chunk_mode="delta", **_identity())
+    append = receiver.append_fragment
+    for item in stream:
+        if type(item) is str:
+            append(item)
+        elif type(item) is tuple:
+            append(item[0], kind="tool_call", part_index=item[1])
+        else:
+            receiver.extend(item)
     return receiver
 
 
@@ -218,6 +236,7 @@ def _text_streams(n: int) -> Streams:
     lm15_end = StreamEndEvent(finish_reason="stop", usage=Usage(input_tokens=5, output_tokens=n))
     return Streams(
         ours=([], ours, ours_tail),
+        light=([], ours[:1] + [" tok"] * (n - 1), ours_tail),
         openai=([], openai, openai_tail),
         pydantic_ai=([], [" tok"] * n, []),
         lm15=(
@@ -262,6 +281,7 @@ def _argument_streams(n: int) -> Streams:
     lm15_tail = [StreamDeltaEvent(ToolCallDelta(input='"}')), StreamEndEvent(finish_reason="tool_call")]
     return Streams(
         ours=([], ours, ours_tail),
+        light=([], ours[:1] + [("abc ", 0)] * (n - 1), ours_tail),
         openai=([], openai, openai_tail),
         pydantic_ai=([], pydantic_ai, [('"}', None, None)]),
         lm15=([StreamStartEvent(id="chatcmpl-1", model="gpt-x")], lm15, lm15_tail),
@@ -270,8 +290,8 @@ def _argument_streams(n: int) -> Streams:
 
 # -- (a) and (b): per chunk beside the peers ---------------------------------------------------
 
-PEERS = ("lmcontract", "floor", "openai", "pydantic-ai", "lm15")
-REPEATS = {"lmcontract": 5, "floor": 5, "openai": 1, "pydantic-ai": 3, "lm15": 3}
+PEERS = ("lmcontract", "light", "floor", "openai", "pydantic-ai", "lm15")
+REPEATS = {"lmcontract": 5, "light": 5, "floor": 5, "openai": 1, "pydantic-ai": 3, "lm15": 3}
 
 
 def _projected(per_chunk: dict[int, float], n: int) -> float:
@@ -306,10 +326,13 @@ def _per_chunk_table(title: str, streams: Streams, runs_for, check, target_us: f
                 row[name] = best[name] / n
                 seen.setdefault(name, {})[n] = row[name]
         cells = "".join(f"{row[name] * 1e6:13.2f}" if name in row else f"{'(skipped)':>13}" for name in PEERS)
-        ours = row["lmcontract"] * 1e6
-        ok = ours <= target_us
-        print(f"  {n:>7} {cells}   {ours / target_us:5.2f}x {'PASS' if ok else 'FAIL'}")
-        figures.append(Figure(f"{title}, lmcontract us/chunk at N={n}", ours, "us", target_us, ok))
+        verdicts = []
+        for name, label in (("lmcontract", "chunks"), ("light", "light input")):
+            ours = row[name] * 1e6
+            ok = ours <= target_us
+            verdicts.append(f"{label} {ours / target_us:5.2f}x {'PASS' if ok else 'FAIL'}")
+            figures.append(Figure(f"{title}, lmcontract ({label}) us/chunk at N={n}", ours, "us", target_us, ok))
+        print(f"  {n:>7} {cells}   " + ", ".join(verdicts))
     for name in PEERS:
         missing = [n for n in SIZES if n not in seen.get(name, {})]
         if missing:
@@ -333,6 +356,7 @@ def bench_text() -> list[Figure]:
     def runs_for(inputs):
         return {
             "lmcontract": lambda: _ours(inputs["ours"]),
+            "light": lambda: _light(inputs["light"]),
             "floor": lambda: _floor_text(inputs["ours"]),
             "openai": lambda: _openai(inputs["openai"]),
             "pydantic-ai": lambda: _pydantic_ai_text(inputs["pydantic_ai"]),
@@ -344,6 +368,7 @@ def bench_text() -> list[Figure]:
             return
         text = " tok" * n
         assert runs["lmcontract"]().outputs[0].text == text
+        assert runs["light"]() == runs["lmcontract"]()
         assert runs["floor"]() == text
         assert runs["openai"]().choices[0].message.content == text
         assert runs["pydantic-ai"]()[0].content == text
@@ -363,6 +388,7 @@ def bench_arguments() -> list[Figure]:
     def runs_for(inputs):
         return {
             "lmcontract": lambda: _ours(inputs["ours"]),
+            "light": lambda: _light(inputs["light"]),
             "floor": lambda: _floor_arguments(inputs["ours"]),
             "openai": lambda: _openai(inputs["openai"]),
             "pydantic-ai": lambda: _pydantic_ai_arguments(inputs["pydantic_ai"]),
@@ -376,6 +402,7 @@ def bench_arguments() -> list[Figure]:
         # The finish completes the call; its text stays beside the parsed object until finalize().
         call = runs["lmcontract"]().finalize().outputs[0].parts[0]
         assert call.arguments == want and call.arguments_raw is None
+        assert runs["light"]() == runs["lmcontract"]()
         assert json.loads(runs["floor"]()) == want
         assert json.loads(runs["openai"]().choices[0].message.tool_calls[0].function.arguments) == want
         assert runs["pydantic-ai"]()[0].args_as_dict() == want

@@ -15,3 +15,16 @@ settings.register_profile("fuzz", max_examples=5000, **_COMMON)
 # `make mutate` runs the suite once per mutant: few examples, still derandomized.
 settings.register_profile("mutate", derandomize=True, max_examples=15, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+if os.environ.get("HYPOTHESIS_PROFILE") == "mutate":
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def _fresh_merge_tables():
+        """The merge module fills its per-class tables on first use. mutmut runs each mutant in a
+        process forked after a first run of the tests, where they are filled already: clear them,
+        so that a mutant in the code that fills them is run."""
+        from lmcontract.lib import merge
+
+        for table in (merge._PLANS, merge._FRAGMENTS, merge._SPECS, merge._FRAGMENT_FIELDS):
+            table.clear()

@@ -4,6 +4,7 @@ merges back into the response, whichever way it was cut, merged or grouped."""
 from __future__ import annotations
 
 import copy
+import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,8 +15,13 @@ from lmcontract import LMResponse
 # The number of examples and their randomness come from the profile (tests/conftest.py):
 # derandomized in CI, many random examples under `make fuzz`.
 SETTINGS = settings()
-# The grouping property gets more: its failures hide in rare interleavings.
-MORE = settings(max_examples=max(300, settings.default.max_examples))
+# The grouping property gets more: its failures hide in rare interleavings (except under
+# `make mutate`, which runs the suite once per mutant and keeps every test to its few examples).
+MORE = (
+    settings()
+    if os.environ.get("HYPOTHESIS_PROFILE") == "mutate"
+    else settings(max_examples=max(300, settings.default.max_examples))
+)
 
 
 def merged(chunks: list[LMResponse], mode: str) -> LMResponse:

@@ -31,6 +31,7 @@ from lmcontract import (
     ToolCallPart,
     ToolResult,
     ToolResultPart,
+    UnknownPart,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -432,10 +433,13 @@ def test_from_chunks_returns_a_complete_response_and_rejects_what_is_not():
     r = LMResponse.from_chunks(iter([chunk(out(TextPart(text="a"))), chunk(out(finish_reason="stop"))]))
     assert r.chunk_mode is None and r.outputs[0].text == "a"
     assert LMResponse.model_validate(r.model_dump()) == r
-    with pytest.raises(MergeError, match="at least one chunk"):
+    with pytest.raises(MergeError) as empty:
         LMResponse.from_chunks([])
-    with pytest.raises(MergeError, match=r"outputs\[0\].parts"):
+    assert (empty.value.path, str(empty.value)) == ("", "from_chunks needs at least one chunk")
+    with pytest.raises(MergeError) as incomplete:
         LMResponse.from_chunks([chunk(out(finish_reason="stop"))])
+    assert incomplete.value.path == ""
+    assert str(incomplete.value).startswith("the stream did not add up to a complete response: outputs[0].parts")
 
 
 def test_merging_a_response_into_itself_appends_a_copy():
@@ -531,6 +535,20 @@ FAILURES = {
 }
 
 
+# Why each merge failed, as MergeError.reason says it.
+REASONS = {
+    "part kind clash at a part_index": "two kinds of part at part_index 0",
+    "tool-call id clash at a part_index": "the chunk continues this part but names it differently",
+    "tool-call name clash": "the chunk continues this part but names it differently",
+    "tool-call part_index clash": "the chunk continues this part but names it differently",
+    "tensor dtype clash": "tensor dtypes differ",
+    "tensor shape clash": "tensor shapes differ past the sequence dimension",
+    "tensor device clash": "tensor devices differ",
+    "token ids and logprobs misaligned": "merged token_ids and logprobs would not align",
+    "a clash after other changes were made": "two kinds of part at part_index 0",
+}
+
+
 @pytest.mark.parametrize("name", list(FAILURES))
 def test_a_failed_merge_names_the_field_and_both_values_and_changes_nothing(name):
     bad, path, (ours, theirs) = FAILURES[name]
@@ -540,7 +558,7 @@ def test_a_failed_merge_names_the_field_and_both_values_and_changes_nothing(name
     with pytest.raises(MergeError) as caught:
         r.extend(bad)
     message = str(caught.value)
-    assert caught.value.path == path and message.startswith(path)
+    assert caught.value.path == path and message.startswith(f"{path}: {REASONS[name]} (")
     assert ours in message and theirs in message
     assert isinstance(caught.value, ValueError)
     assert state(r) == before
@@ -572,7 +590,8 @@ def test_a_failed_output_extend_changes_nothing():
 def test_logprobs_that_name_other_tokens_than_token_ids_fail_and_change_nothing():
     r = merged(chunk(out(TextPart(text="a"), token_ids=[1, 2])))
     before = state(r)
-    with pytest.raises(MergeError, match=r"^outputs\[0\]\.logprobs\[1\]\.token_id: .*receiver has 2, chunk has 3"):
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.logprobs\[1\]\.token_id: disagrees with token_ids\[1\] "
+                       r"\(receiver has 2, chunk has 3\)$"):
         r.extend(chunk(out(logprobs=[lp(1), lp(3)])))
     assert state(r) == before
     r.extend(chunk(out(logprobs=[lp(1), lp(2)])))
@@ -706,9 +725,10 @@ def test_content_after_a_finish_reason_is_merged_consistently_or_refused_when_st
     assert LMResponse.from_chunks([start, late]).outputs[0].parts[0].arguments == {"a": 1}
     strict = merged(start)
     before = state(strict)
-    with pytest.raises(MergeError, match=r"^outputs\[0\]\.parts: content after the output's finish reason"):
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.parts: content after the output's finish reason") as refused:
         strict.extend(late, strict=True)
     assert state(strict) == before
+    assert (refused.value.ours, refused.value.theirs) == ("tool_call", late.outputs[0].parts)
     with pytest.raises(MergeError, match=r"^outputs\[0\]\.token_ids: content after"):
         LMResponse.from_chunks([start, chunk(out(token_ids=[1]))], strict=True)
     # Usage, provider_data and metadata after the finish are normal, strict or not.
@@ -864,3 +884,171 @@ def test_text_after_a_completed_call_is_parsed_again_with_it():
     with pytest.raises(MergeError) as caught:
         given.extend(chunk(out(ToolCallPart(arguments_raw="2", part_index=0))))
     assert (caught.value.ours, caught.value.theirs) == ({"a": 1}, "2")
+
+
+def test_a_merge_error_shows_values_of_up_to_80_characters_whole_and_cuts_longer_ones():
+    whole, long = "x" * 78, "y" * 79  # their reprs, quoted, are 80 and 81 characters
+    message = str(MergeError("outputs[0].parts[1].id", "ids differ", whole, long))
+    assert message == f"outputs[0].parts[1].id: ids differ (receiver has {whole!r}, chunk has '{'y' * 76}...)"
+
+
+def test_a_merged_stream_that_replaced_content_replaces_it_where_it_is_merged():
+    # A cumulative snapshot then a delta, merged on their own, then into a receiver that has
+    # text already: the same as merging the two chunks there one by one.
+    start = chunk(out(TextPart(text="abc")))
+    snapshot, delta = chunk(out(TextPart(text="abcd")), mode="cumulative"), chunk(out(TextPart(text="e")))
+    one_by_one = merged(start, snapshot, delta)
+    grouped = merged(start, merged(snapshot, delta))
+    assert one_by_one.outputs[0].text == grouped.outputs[0].text == "abcde"
+
+
+def test_a_cumulative_chunk_keeps_its_open_part_and_otherwise_the_last_part_is_open():
+    # Part 0 arrives after part 1, so the open part (the one the last fragment went to) is the
+    # first: a snapshot of that stream keeps it open, and a keyless fragment continues it.
+    stream = merged(chunk(out(TextPart(text="B", part_index=1))), chunk(out(TextPart(text="A", part_index=0))))
+    stream.chunk_mode = "cumulative"
+    r = merged(chunk(out(TextPart(text="x"))), stream, chunk(out(TextPart(text="a"))))
+    assert [p.text for p in r.outputs[0].parts] == ["Aa", "B"]
+    # A fresh snapshot says nothing of which part is open: the last one is.
+    snapshot = chunk(out(TextPart(text="1", part_index=0), TextPart(text="2", part_index=1),
+                         TextPart(text="3", part_index=2)), mode="cumulative")
+    r = merged(snapshot, chunk(out(TextPart(text="+"))))
+    assert [p.text for p in r.outputs[0].parts] == ["1", "2", "3+"]
+
+
+def test_a_fragment_for_an_output_without_parts_starts_its_first_part():
+    r = merged(chunk(out(token_ids=[7])), chunk(out(TextPart(text="a"))), chunk(out(TextPart(text="b"))))
+    assert r.outputs[0].text == "ab" and r.outputs[0].token_ids == [7]
+
+
+def test_encoded_tensor_data_must_be_strict_base64():
+    from lmcontract.lib.rules import encoded_tensor_problems
+
+    clean = {"dtype": "float32", "shape": [1], "data": "AAAAAA=="}
+    assert list(encoded_tensor_problems(clean)) == []
+    junk = {**clean, "data": "AAAA*AA=="}  # "*" would be skipped by a lenient decoder
+    assert [p.split(" (")[0] for p in encoded_tensor_problems(junk)] == ["data: not valid base64"]
+
+
+def test_a_fragment_with_a_call_id_joins_that_call_past_a_part_that_cannot_be_it():
+    # The open call has no id and another part_index: it cannot be call_1, so it does not keep
+    # the fragment from joining call_1.
+    r = merged(
+        chunk(out(ToolCallPart(id="call_1", name="f", arguments_raw='{"a', part_index=2))),
+        chunk(out(ToolCallPart(name="g", arguments_raw='{"b', part_index=3))),
+        chunk(out(ToolCallPart(id="call_1", arguments_raw='": 1}'))),
+    )
+    assert [p.arguments_raw for p in r.outputs[0].parts] == ['{"a": 1}', '{"b']
+
+
+def test_an_empty_name_is_no_name_and_the_later_one_is_taken():
+    r = merged(
+        chunk(out(ToolCallPart(id="c", name="", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c", name="f", arguments_raw="}"))),
+    )
+    assert (r.outputs[0].parts[0].name, r.outputs[0].parts[0].arguments_raw) == ("f", "{}")
+
+
+def test_argument_text_after_an_empty_object_says_what_the_object_did_not():
+    r = merged(
+        chunk(out(ToolCallPart(id="c", name="f", arguments={}))),
+        chunk(out(ToolCallPart(id="c", arguments_raw='{"a": 1}'))),
+        chunk(out(finish_reason="tool_call")),
+    )
+    assert r.outputs[0].parts[0].arguments == {"a": 1}
+
+
+def test_an_empty_object_after_parsed_arguments_says_nothing():
+    r = merged(
+        chunk(out(ToolCallPart(id="c", name="f", arguments={"a": 1}))),
+        chunk(out(ToolCallPart(id="c", arguments={}))),
+    )
+    assert r.outputs[0].parts[0].arguments == {"a": 1}
+
+
+def test_an_unknown_part_paired_by_part_index_keeps_the_first_provider_type():
+    r = merged(
+        chunk(out(UnknownPart(provider_type="x_block", value={"a": 1}, part_index=0))),
+        chunk(out(UnknownPart(provider_type="y_block", value={"b": 2}, part_index=0))),
+    )
+    (part,) = r.outputs[0].parts
+    assert (part.provider_type, part.value) == ("x_block", {"b": 2})
+
+
+def test_refusal_logprobs_append_in_deltas_and_are_replaced_by_a_snapshot():
+    deltas = merged(chunk(out(refusal_logprobs=[lp(1)])), chunk(out(refusal_logprobs=[lp(2)])))
+    assert [e.token_id for e in deltas.outputs[0].refusal_logprobs] == [1, 2]
+    snapshots = merged(chunk(out(refusal_logprobs=[lp(1)]), mode="cumulative"),
+                       chunk(out(refusal_logprobs=[lp(1), lp(2)]), mode="cumulative"))
+    assert [e.token_id for e in snapshots.outputs[0].refusal_logprobs] == [1, 2]
+
+
+def test_a_thinking_part_that_opens_without_text_takes_the_text_that_follows():
+    opening = chunk(out(ThinkingPart(signature="sig", part_index=0)))
+    r = merged(opening, *(chunk(out(ThinkingPart(text=t, part_index=0))) for t in ("hm", "m")))
+    assert (r.outputs[0].parts[0].text, r.outputs[0].parts[0].signature) == ("hmm", "sig")
+
+
+def test_a_finish_reason_that_cuts_the_output_short_marks_it_truncated_even_from_an_unvalidated_chunk():
+    # A validated chunk is marked truncated already; one built without validation is not.
+    unvalidated = LMOutput.model_construct(index=0, finish_reason="length")
+    finish = LMResponse.model_construct(chunk_mode="delta", outputs=[unvalidated])
+    r = merged(chunk(out(TextPart(text="a"))), finish)
+    assert r.outputs[0].truncated is True and r.outputs[0].finish_reason == "length"
+    assert not merged(chunk(out(TextPart(text="a"))), chunk(out(finish_reason="stop"))).outputs[0].truncated
+
+
+def test_the_rules_of_citations_and_media():
+    from lmcontract.lib.rules import citation_problems, media_problems
+
+    assert list(citation_problems({"start_index": 3, "end_index": 3})) == []  # an empty span
+    assert list(citation_problems({"start_index": 3, "end_index": 2})) == ["end_index: 2 is before start_index 3"]
+    assert list(media_problems({"type": "image"})) == ["image part: needs one of data, url or file_id"]
+    assert list(media_problems({"type": "image", "url": "https://x/y.png"})) == []
+
+
+def test_a_keyed_fragment_continues_the_open_part_it_names_even_beside_a_keyless_part():
+    # A keyless part of the same kind could be anything, yet the open part's own key decides.
+    by_index = merged(
+        chunk(out(TextPart(text="a"))),
+        chunk(out(TextPart(text="b", part_index=1))),
+        chunk(out(TextPart(text="c", part_index=1), ThinkingPart(text="t", part_index=5))),
+    )
+    assert [p.text for p in by_index.outputs[0].parts] == ["a", "bc", "t"]
+    by_id = merged(
+        chunk(out(ToolCallPart(name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c1", name="g", arguments_raw="["))),
+        chunk(out(ToolCallPart(id="c1", arguments_raw="]"), TextPart(text="z"))),
+    )
+    assert [getattr(p, "arguments_raw", None) for p in by_id.outputs[0].parts] == ["{", "[]", None]
+
+
+def test_a_nameless_fragment_with_a_new_id_does_not_join_a_call_with_another_id():
+    r = merged(
+        chunk(out(ToolCallPart(id="c1", name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c2", arguments_raw="["))),
+    )
+    assert [(p.id, p.arguments_raw) for p in r.outputs[0].parts] == [("c1", "{"), ("c2", "[")]
+
+
+def test_a_keyless_call_given_parsed_is_a_call_of_its_own():
+    r = merged(
+        chunk(out(ToolCallPart(id="c1", name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(arguments={"x": 1}))),
+    )
+    assert [(p.id, p.arguments) for p in r.outputs[0].parts] == [("c1", None), (None, {"x": 1})]
+
+
+def test_a_fragment_found_by_its_id_takes_the_part_index_the_call_lacked():
+    r = merged(
+        chunk(out(ToolCallPart(id="c1", name="f", arguments_raw="{"))),
+        chunk(out(ToolCallPart(id="c1", arguments_raw="}", part_index=0))),
+    )
+    (call,) = r.outputs[0].parts
+    assert (call.arguments_raw, call.part_index) == ("{}", 0)
+
+
+def test_logprobs_that_replace_are_checked_from_the_first_token():
+    r = merged(chunk(out(TextPart(text="a"), token_ids=[1, 2])))
+    with pytest.raises(MergeError, match=r"^outputs\[0\]\.logprobs\[0\]\.token_id: disagrees with token_ids\[0\]"):
+        r.extend(chunk(out(logprobs=[lp(9), lp(2)]), mode="cumulative"))

@@ -8,6 +8,7 @@ The rules are pure functions in ``lmcontract.lib.rules`` and the stream merging 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -58,8 +59,25 @@ def _rule_errors(cls: type, data: Any, found: list[str], errors: list) -> Valida
     return ValidationError.from_exception_data(cls.__name__, errors)
 
 
+def _fields_equal(model: BaseModel, other: Any, equal: Callable[[Any, Any], bool]) -> Any:
+    """Equality of two instances by their fields alone. pydantic's own also compares the private
+    state, where the merge code keeps its notes (the open part, what the receiver has), which
+    say nothing of the value."""
+    if not isinstance(other, BaseModel):
+        return NotImplemented
+    if type(other) is not type(model):
+        return False
+    mine, theirs = model.__dict__, other.__dict__
+    return mine.keys() == theirs.keys() and all(equal(mine[k], theirs[k]) for k in mine)
+
+
 class ResponseBehaviour(ContractModel):
     """Rules and methods of LMResponse."""
+
+    def __eq__(self, other: Any) -> bool:
+        return _fields_equal(self, other, operator.eq)
+
+    __hash__ = None  # mutable, like every pydantic model that is not frozen
 
     @model_validator(mode="wrap")
     @classmethod
@@ -81,6 +99,10 @@ class ResponseBehaviour(ContractModel):
         The full rules are in ``lmcontract.lib.merge``.
         """
         return merge.merge_response(self, other, strict=strict)
+
+    # Bound directly (not wrapped in a method calling it): one Python call less per fragment,
+    # which is a tenth of its cost. Its docstring is the method's.
+    append_fragment = merge.append_fragment
 
     @classmethod
     def from_chunks(cls, chunks: Iterable[Self], *, strict: bool = False) -> Self:
@@ -126,7 +148,7 @@ class OutputBehaviour(ContractModel):
     @property
     def text(self) -> str | None:
         """The text of the text parts, joined in order; None when there is no text part."""
-        return merge.joined_text(self, "text")
+        return merge.joined_text(self, "text", skip_redacted=False)
 
     @property
     def reasoning(self) -> str | None:
@@ -137,7 +159,7 @@ class OutputBehaviour(ContractModel):
     @property
     def refusal(self) -> str | None:
         """The text of the refusal parts, joined in order; None when the model did not refuse."""
-        return merge.joined_text(self, "refusal")
+        return merge.joined_text(self, "refusal", skip_redacted=False)
 
     @property
     def tool_calls(self) -> list:
@@ -146,12 +168,7 @@ class OutputBehaviour(ContractModel):
 
     def __eq__(self, other: Any) -> bool:
         # pydantic compares __dict__ with ==, which on two tensors gives a tensor, not a bool.
-        if not isinstance(other, BaseModel):
-            return NotImplemented
-        if type(other) is not type(self):
-            return False
-        mine, theirs = self.__dict__, other.__dict__
-        return mine.keys() == theirs.keys() and all(tensors.values_equal(mine[k], theirs[k]) for k in mine)
+        return _fields_equal(self, other, tensors.values_equal)
 
     __hash__ = None  # mutable, like every pydantic model that is not frozen
 

@@ -73,6 +73,7 @@ error is raised.
 from __future__ import annotations
 
 import copy
+import sys
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -112,6 +113,7 @@ _MISSING = object()
 # Serialises every merge (see "Concurrency" above); re-entrant because finalizing and merging
 # call each other.
 _LOCK = threading.RLock()
+_acquire, _release = _LOCK.acquire, _LOCK.release
 
 
 class MergeError(ValueError):
@@ -139,11 +141,9 @@ def _show(value: Any) -> str:
 
 
 def _path(*segments: Any) -> str:
-    """A field path from segments: names, and ints for list positions (None: no segment)."""
+    """A field path from segments: names, and ints for list positions."""
     out = ""
     for segment in segments:
-        if segment is None:
-            continue
         if isinstance(segment, int):
             out += f"[{segment}]"
         else:
@@ -341,6 +341,8 @@ def _clone_model(model: BaseModel) -> BaseModel:
     object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
     object.__setattr__(new, "__pydantic_extra__", copy.deepcopy(model.__pydantic_extra__))
     private = getattr(model, "__pydantic_private__", None)
+    if private is not None and _SETTLED in private:
+        private = {key: value for key, value in private.items() if key != _SETTLED}  # a note on the old dict
     if private is not None and _OPEN in private:
         # The open part is one of the parts: point at the copy of it.
         parts, private = model.__dict__["parts"] or [], dict(private)
@@ -398,6 +400,176 @@ def _merge_object(target: BaseModel, name: str, value: Any, journal: Journal) ->
         write(target, name, clone(value), journal)
 
 
+# --- the fast path: one fragment for the open part -------------------------------------------
+#
+# Most chunks of a stream are one fragment (a text token, a piece of a call's arguments) for the
+# part already open, with the response's identity repeated. Such a chunk changes one string, and
+# all that could refuse it is checked before that, so it needs no journal. Whatever these checks
+# do not recognise goes the general way, which gives the same result for these chunks.
+#
+# The identity a chunk repeats is first-wins: a no-op once the receiver has it. Which of those
+# fields the receiver has is noted in its private state with the ``__dict__`` it was read from:
+# pydantic replaces the ``__dict__`` on every assignment and copy, so a note whose dict is not
+# the receiver's own is stale and is read again. The merge code itself only ever sets these
+# fields (a rollback restores the state the note was taken from, before the merge wrote).
+
+_SETTLED = "settled"
+_SPECS: dict[type, Any] = {}
+_STRINGS = (str, str | None)
+
+
+def _settle(target: BaseModel) -> tuple:
+    """Note (and return) which fields a fast chunk may carry into ``target`` as it is now:
+    chunk_mode, and each first-wins field (identity, outputs' list) the receiver already has."""
+    td = target.__dict__
+    plan = _PLANS.get(type(target)) or _plan(type(target))
+    names = {name for name, policy in plan.items() if policy == FIRST_WINS and td[name] is not None}
+    names.add("chunk_mode")
+    if td["outputs"] is not None:
+        names.add("outputs")
+    settled = (td, frozenset(names))
+    private = target.__pydantic_private__
+    if private is None:
+        object.__setattr__(target, "__pydantic_private__", {_SETTLED: settled})
+    else:
+        private[_SETTLED] = settled
+    return settled
+
+
+def _spec(cls: type) -> Any:
+    """For a part kind: (the fields a fast fragment may carry, the string field it appends to,
+    whether the kind has parsed arguments), or None when it has no single appended string."""
+    fields = cls.model_fields
+    strings = [
+        name for name, policy in _plan(cls).items() if policy == APPEND and fields[name].annotation in _STRINGS
+    ]
+    spec = None
+    if len(strings) == 1:
+        allowed = frozenset({"type", "part_index", "id", strings[0]} & fields.keys())
+        spec = (allowed, strings[0], "arguments" in fields)
+    _SPECS[cls] = spec
+    return spec
+
+
+def _fast_fragment(output: BaseModel, parts: list | None) -> bool:
+    """Append ``parts`` (one fragment) to ``output``'s open part if nothing else can happen."""
+    if parts is None or len(parts) != 1:
+        return False
+    mine = output.__dict__["parts"]
+    if not mine:
+        return False
+    part, last = parts[0], mine[-1]
+    cls = type(part)
+    private = output.__pydantic_private__
+    if type(last) is not cls or private is None or private.get(_OPEN) is not last:
+        return False
+    try:
+        spec = _SPECS[cls]
+    except KeyError:
+        spec = _spec(cls)
+    if spec is None or not part.__pydantic_fields_set__ <= spec[0]:
+        return False
+    name = spec[1]
+    pd, ld = part.__dict__, last.__dict__
+    delta, text = pd[name], ld[name]
+    if type(delta) is not str or type(text) is not str:
+        return False
+    index = pd["part_index"]
+    if index is not None and index != ld["part_index"]:
+        return False
+    if spec[2] and ((pd["id"] is not None and pd["id"] != ld["id"]) or ld["arguments"] is not None):
+        return False  # another call, or parsed arguments to drop (the general way journals that)
+    # Drop the dict's reference so `text` is the only one: CPython then grows it in place.
+    ld[name] = None
+    text += delta
+    ld[name] = text
+    return True
+
+
+def append_fragment(
+    target: BaseModel,
+    fragment: str,
+    *,
+    output: int = 0,
+    kind: str = "text",
+    part_index: int | None = None,
+    id: str | None = None,  # the part's field is called id
+) -> BaseModel:
+    """Merge one streamed fragment without building a chunk for it, and return the response.
+
+    ``r.append_fragment(" tok")`` is exactly ``r.extend(LMResponse(chunk_mode="delta",
+    outputs=[LMOutput(index=0, parts=[TextPart(text=" tok")])]))``, at about the cost of
+    appending the string to a list. ``kind`` is the part's kind: ``text``, ``thinking`` or
+    ``refusal`` (the fragment extends its text) or ``tool_call`` (its ``arguments_raw``);
+    ``output``, ``part_index`` and ``id`` are the chunk's keys. For importers and engines that
+    read the wire themselves. Identity fields (``id``, ``model``, ...) are not repeated here:
+    set them on the receiver, or merge a chunk that carries them; a call's ``name`` arrives in
+    a chunk too. Raises what ``extend`` raises (or, for a bad value, the ValidationError of
+    that chunk), leaving the response as it was.
+
+    The chunk is built only when the fragment does more than continue the open part; the
+    general merge then takes it.
+    """
+    _acquire()
+    try:
+        mine = target.__dict__["outputs"]
+        if mine is not None and type(output) is int and 0 <= output < len(mine) and type(fragment) is str:
+            chosen = mine[output]
+            od = chosen.__dict__
+            parts = od["parts"]
+            private = chosen.__pydantic_private__
+            if od["index"] == output and od["finish_reason"] is None and parts and private is not None:
+                last = parts[-1]
+                ld = last.__dict__
+                if private.get(_OPEN) is last and ld["type"] == kind:
+                    try:
+                        spec = _SPECS[type(last)]
+                    except KeyError:
+                        spec = _spec(type(last))
+                    if (
+                        spec is not None
+                        and (part_index is None or part_index == ld["part_index"])
+                        and type(ld[spec[1]]) is str
+                        and ((id is None or id == ld["id"]) and ld["arguments"] is None if spec[2] else id is None)
+                    ):
+                        name = spec[1]
+                        text = ld[name]
+                        ld[name] = None  # `text` the only reference: CPython grows it in place
+                        text += fragment
+                        ld[name] = text
+                        return target
+        return merge_response(target, _fragment_chunk(type(target), fragment, output, kind, part_index, id))
+    finally:
+        _release()
+
+
+_FRAGMENT_FIELDS: dict[tuple[type, str], str] = {}
+
+
+def _fragment_chunk(
+    cls: type, fragment: Any, output: Any, kind: str, part_index: Any, call_id: Any
+) -> BaseModel:
+    """The delta chunk of class ``cls`` that carries one fragment (see ``append_fragment``)."""
+    field = _FRAGMENT_FIELDS.get((cls, kind))
+    if field is None:
+        kinds = {}
+        for candidate in vars(sys.modules[cls.__module__]).values():
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and "type" in candidate.model_fields:
+                spec = _SPECS[candidate] if candidate in _SPECS else _spec(candidate)
+                if spec is not None:
+                    kinds[candidate.model_fields["type"].default] = spec[1]
+        if kind not in kinds:
+            known = ", ".join(sorted(kinds))
+            raise ValueError(f"kind: {kind!r} is not a kind of part that arrives in fragments ({known})")
+        field = _FRAGMENT_FIELDS[(cls, kind)] = kinds[kind]
+    part: dict[str, Any] = {"type": kind, field: fragment}
+    if part_index is not None:
+        part["part_index"] = part_index
+    if call_id is not None:
+        part["id"] = call_id
+    return cls.model_validate({"chunk_mode": DELTA, "outputs": [{"index": output, "parts": [part]}]})
+
+
 # --- responses ------------------------------------------------------------------------------
 
 
@@ -411,7 +583,32 @@ def merge_response(target: BaseModel, chunk: BaseModel, *, strict: bool = False)
     """
     if type(chunk) is not type(target):
         _wrong_type(target, chunk)
-    with _LOCK:
+    _acquire()
+    try:
+        # The fast path (see above), inline: a call costs as much as a few of its checks.
+        private = target.__pydantic_private__
+        settled = private.get(_SETTLED) if private else None
+        if settled is None or settled[0] is not target.__dict__:
+            settled = _settle(target)
+        cd = chunk.__dict__
+        if chunk.__pydantic_fields_set__ <= settled[1] and cd["chunk_mode"] == DELTA and chunk is not target:
+            outputs = cd["outputs"]
+            if outputs is not None and len(outputs) == 1:
+                chunk_output = outputs[0]
+                ocd = chunk_output.__dict__
+                index = ocd["index"]
+                mine = target.__dict__["outputs"]
+                if mine is not None and index < len(mine):
+                    output = mine[index]
+                    od = output.__dict__
+                    if (
+                        od["index"] == index
+                        and od["finish_reason"] is None
+                        and chunk_output.__pydantic_private__ is None
+                        and chunk_output.__pydantic_fields_set__ <= _OUTPUT_ONLY_PARTS
+                        and _fast_fragment(output, ocd["parts"])
+                    ):
+                        return target
         if chunk is target:
             chunk = clone(chunk)  # merging a response into itself appends a copy of it
         journal = _journal(strict)
@@ -420,6 +617,11 @@ def merge_response(target: BaseModel, chunk: BaseModel, *, strict: bool = False)
         except BaseException:
             _rollback(journal)
             raise
+        private = target.__pydantic_private__
+        if private:
+            private.pop(_SETTLED, None)  # it may have taken identity fields
+    finally:
+        _release()
     return target
 
 
@@ -433,16 +635,12 @@ def _merge_response(target: BaseModel, chunk: BaseModel, journal: Journal) -> No
     mode = cd["chunk_mode"]
     if not fields_set <= _RESPONSE_ONLY_OUTPUTS:
         plan = _PLANS.get(type(target)) or _plan(type(target))
-        td = target.__dict__
         for name in fields_set:
             value = cd[name]
             if value is None or name == "error":
                 continue
             policy = plan[name]
-            if policy is FIRST_WINS:
-                if td[name] is None:  # identity repeated on every chunk: the usual case is a no-op
-                    write(target, name, clone(value), journal)
-            elif policy not in _NO_OP:
+            if policy not in _NO_OP:
                 _merge_field(target, name, policy, value, mode == CUMULATIVE, journal)
     if cd["outputs"]:
         _merge_outputs(target, cd["outputs"], mode, journal)
@@ -502,6 +700,14 @@ def merge_output(target: BaseModel, chunk: BaseModel, mode: str | None = DELTA, 
     with _LOCK:
         if chunk is target:
             chunk = clone(chunk)
+        elif (
+            mode == DELTA
+            and chunk.__pydantic_private__ is None
+            and chunk.__pydantic_fields_set__ <= _OUTPUT_ONLY_PARTS
+            and target.__dict__["finish_reason"] is None
+            and _fast_fragment(target, chunk.__dict__["parts"])
+        ):
+            return target
         journal = _journal(strict=strict)
         try:
             _merge_output(target, chunk, mode, journal, None)
@@ -571,7 +777,7 @@ def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal
 def _refuse_content_after_finish(td: dict, cd: dict, at: int | None) -> None:
     for name in ("parts", "token_ids", "logprobs", *_TENSORS):
         value = cd[name]
-        if value is not None and (len(value) if isinstance(value, list) else value.shape[0]):
+        if value is not None and len(value):  # a list, or a tensor: its rows
             raise MergeError(
                 _output_path(at, name),
                 "content after the output's finish reason (strict mode refuses it)",
@@ -724,9 +930,9 @@ def _new_part(part: BaseModel) -> BaseModel:
 def _map_open(chunk: BaseModel, parts: list, copies: list) -> Any:
     """The copy (in ``copies``) of the chunk's open part."""
     found = _open_part(chunk)
-    for part, copied in zip(parts, copies, strict=True):
+    for position, part in enumerate(parts):
         if part is found:
-            return copied
+            return copies[position]
     return copies[-1]
 
 
@@ -772,10 +978,11 @@ def _find_part(target: BaseModel, parts: list, part: BaseModel, at: int | None) 
 
 
 def _position(parts: list, part: Any) -> int:
-    for i in range(len(parts) - 1, -1, -1):
-        if parts[i] is part:
-            return i
-    raise AssertionError("the open part is one of the parts")  # _open_part guarantees it
+    """Position of ``part``, one of ``parts`` (``_open_part`` guarantees it), from the end."""
+    position = len(parts) - 1
+    while parts[position] is not part:
+        position -= 1
+    return position
 
 
 def _keys_agree(a: dict, b: dict) -> bool:
@@ -847,11 +1054,7 @@ def _merge_part(mine: BaseModel, part: BaseModel, journal: Journal, where: tuple
         if name not in _PART_BY_CODE:
             value = pd[name]
             if value is not None:
-                policy = plan[name]
-                if policy is APPEND and type(value) is str:
-                    _append_text(mine, name, value, journal)
-                else:
-                    _merge_field(mine, name, policy, value, False, journal)
+                _merge_field(mine, name, plan[name], value, False, journal)
 
 
 def _adopt_key(mine: BaseModel, field: str, value: Any, journal: Journal, where: tuple) -> None:
@@ -955,7 +1158,7 @@ def finalize_response(response: BaseModel) -> BaseModel:
     return response
 
 
-def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool = False) -> BaseModel:
+def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool) -> BaseModel:
     """Merge a whole stream into one complete response of class ``cls``.
 
     Chunks are merged in order into an empty receiver, then finalized; the result has no
@@ -983,7 +1186,7 @@ def from_chunks(cls: type, chunks: Iterable[BaseModel], *, strict: bool = False)
 # --- read-outs ------------------------------------------------------------------------------
 
 
-def joined_text(output: BaseModel, kind: str, skip_redacted: bool = False) -> str | None:
+def joined_text(output: BaseModel, kind: str, skip_redacted: bool) -> str | None:
     """The text of an output's parts of one kind, joined in order; None when it has none."""
     texts = [
         part.__dict__["text"] or ""
