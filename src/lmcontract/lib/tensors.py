@@ -335,8 +335,9 @@ class PendingRows:
     ``__dict__`` may meet one.
     """
 
-    # ``meta`` is what every link of a chain shares: (dtype, device, trailing, the class of
-    # the first tensor, the field's name), one tuple so that a link copies one reference.
+    # ``meta`` is what every link of a chain shares: (dtype, device, trailing, the class and
+    # the shape of the first tensor, the field's name), one tuple that a link copies by
+    # reference.
     __slots__ = ("_tensor", "base", "meta", "piece", "rows", "version")
 
     def __init__(self, base: Any, piece: Any, field: str) -> None:
@@ -347,7 +348,7 @@ class PendingRows:
             self.meta = base.meta
             self.rows = base.rows + shape[0]
         else:
-            self.meta = (piece.dtype, piece.device, tuple(shape[1:]), type(piece), field)
+            self.meta = (piece.dtype, piece.device, tuple(shape[1:]), type(piece), shape, field)
             self.rows = shape[0] if base is None else base.shape[0] + shape[0]
 
     def then(self, piece: Any) -> PendingRows | None:
@@ -358,11 +359,13 @@ class PendingRows:
         The usual step of a stream, once per chunk: it reads four attributes of ``piece`` and
         makes one object, a small cost beside torch.cat's for the row (about 7 us a 16 KiB row).
         """
-        dtype, device, trailing, kind, _ = meta = self.meta
-        if type(piece) is not kind:
+        dtype, device, trailing, kind, first, _ = meta = self.meta
+        # Ordered by cost (torch dtypes are singletons; a torch.Size slice costs as much as the
+        # rest together, so it is taken only when the shape differs from the first piece's).
+        if type(piece) is not kind or piece.dtype is not dtype:
             return None
         shape = piece.shape
-        if piece.dtype != dtype or piece.device != device or shape[1:] != trailing:
+        if (shape != first and shape[1:] != trailing) or piece.device != device:
             return None
         link = _new_link(PendingRows)
         link.base, link.piece, link.meta, link._tensor = self, piece, meta, None
@@ -383,7 +386,7 @@ class PendingRows:
 
     @property
     def field(self) -> str:
-        return self.meta[4]
+        return self.meta[5]
 
     @property
     def shape(self) -> tuple[int, ...]:
