@@ -52,6 +52,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -518,11 +519,8 @@ def bench_tensors(sizes: tuple[int, ...] = (4_000, 16_000), width: int = 4_096, 
         gc.collect()
         gc.freeze()  # the chunks are the inputs, as in (a): the collector need not walk them
         try:
-            best = _best(
-                {name: (lambda run=run, rows=rows, chunks=chunks: run(rows, chunks)) for name, run in TENSOR_RUNS.items()},
-                {name: repeats for name in TENSOR_RUNS},
-                prepare=_fresh_memory,
-            )
+            runs = {name: partial(run, rows, chunks) for name, run in TENSOR_RUNS.items()}
+            best = _best(runs, {name: repeats for name in TENSOR_RUNS}, prepare=_fresh_memory)
         finally:
             gc.unfreeze()
         cat = best["one torch.cat"]
