@@ -28,9 +28,12 @@ Every figure is measured in this run, each against the same chunks for every acc
     ``torch.cat`` of the same tensors: ``extend`` of each chunk then ``finalize()`` (what
     LMDeploy's users do), target at most 1.3x in time; ``from_chunks``; for reference,
     preallocating the whole tensor and copying each chunk in, and ``extend`` with the field
-    read after every chunk. Peak memory, each in a fresh process (the rise of the resident set
-    over what the chunks already hold, from /proc/self/status), over the final tensor's size:
-    target at most 1.1x for ``extend`` then ``finalize()``.
+    read after every chunk. Every run writes its output into fresh pages (``_fresh_memory``
+    gives freed memory back to the OS before each, so no run is handed pages another touched)
+    and the chunks are frozen out of the collector's reach, as in (a). Peak memory at each N,
+    each in a fresh process (the rise of the resident set over what the chunks already hold,
+    from /proc/self/status), over the final tensor's size: target at most 1.1x for ``extend``
+    then ``finalize()``.
 
 Timings are the best of several runs (a minimum cuts scheduler noise), the accumulators
 interleaved within each round so that machine noise hits them alike, with a garbage
@@ -52,6 +55,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -86,15 +90,17 @@ class Figure:
         return f"{self.name:62} {self.value:9.2f} {self.unit:3} target <= {self.target:g}{of_target} {verdict}"
 
 
-def _best(runs: dict[str, Callable[[], object]], repeats: dict[str, int]) -> dict[str, float]:
-    """The best time of each run, the runs shuffled within each round."""
+def _best(
+    runs: dict[str, Callable[[], object]], repeats: dict[str, int], prepare: Callable[[], object] = gc.collect
+) -> dict[str, float]:
+    """The best time of each run, the runs shuffled within each round, ``prepare()`` before each."""
     best = {name: float("inf") for name in runs}
     for round_ in range(max(repeats.values())):
         # A run over a second is measured once: noise is small beside it, and time is not.
         order = [name for name in runs if round_ < repeats[name] and (round_ == 0 or best[name] < 1.0)]
         random.shuffle(order)
         for name in order:
-            gc.collect()
+            prepare()
             start = time.perf_counter()
             runs[name]()
             best[name] = min(best[name], time.perf_counter() - start)
@@ -461,6 +467,38 @@ PEAK_RUNS = ("one torch.cat", "extend each chunk, then finalize()", "LMResponse.
              "extend, read after every chunk (reference)")
 
 
+def _fresh_memory() -> None:
+    """Before each timed tensor run: collect garbage, then give the memory freed back to the OS.
+
+    Each run writes a 62 MiB (or 250 MiB) tensor, and its first touch of fresh pages costs a
+    page fault per 4 KiB, most of a torch.cat's time here (46 ms of a cat of 4,000 rows, 14 ms
+    once the pages are touched). Without this, the reference run that grows a buffer leaves
+    that much freed but touched memory in the C heap, the run drawn to follow it gets its
+    output there without a fault and runs 3 to 4 times faster, and the best of a few runs
+    picks that lottery (the 7.48x once measured at N=4,000 was one torch.cat that drew it).
+    After ``malloc_trim`` every run faults in the pages of its own output, as a stream's
+    consumer does.
+    """
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 (glibc only)
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _libc()
+
+
 def _status_kib(key: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(key + ":"):
@@ -496,7 +534,7 @@ def _env() -> dict:
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(ROOT)}
 
 
-def bench_tensors(sizes: tuple[int, ...] = (4_000, 16_000), width: int = 4_096, repeats: int = 3) -> list[Figure]:
+def bench_tensors(sizes: tuple[int, ...] = (4_000, 16_000), width: int = 4_096, repeats: int = 5) -> list[Figure]:
     figures = []
     for n in sizes:
         rows = _rows(n, width)
@@ -505,13 +543,16 @@ def bench_tensors(sizes: tuple[int, ...] = (4_000, 16_000), width: int = 4_096, 
         for name, run in TENSOR_RUNS.items():
             assert torch.equal(run(rows, chunks), expected), name
         del expected
-        best = _best(
-            {name: (lambda run=run, rows=rows, chunks=chunks: run(rows, chunks)) for name, run in TENSOR_RUNS.items()},
-            {name: repeats for name in TENSOR_RUNS},
-        )
+        gc.collect()
+        gc.freeze()  # the chunks are the inputs, as in (a): the collector need not walk them
+        try:
+            runs = {name: partial(run, rows, chunks) for name, run in TENSOR_RUNS.items()}
+            best = _best(runs, {name: repeats for name in TENSOR_RUNS}, prepare=_fresh_memory)
+        finally:
+            gc.unfreeze()
         cat = best["one torch.cat"]
         print(f"  (c) {n} chunks of (1, {width}) float32 logits ({n * width * 4 / 2**20:.0f} MiB), best of {repeats}")
-        peaks = {name: _peak(name, n, width) for name in PEAK_RUNS} if n == sizes[0] else {}
+        peaks = {name: _peak(name, n, width) for name in PEAK_RUNS}
         for name in TENSOR_RUNS:
             line = f"    {name:48} {best[name] * 1e3:8.1f} ms = {best[name] / cat:5.2f}x one torch.cat"
             if name in peaks:

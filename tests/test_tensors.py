@@ -133,6 +133,27 @@ def test_a_failed_tensor_merge_leaves_unread_rows_exactly_as_they_were():
     assert torch.equal(r.outputs[0].logits, torch.cat([first, second, extra]))
 
 
+@pytest.mark.parametrize(
+    ("clash", "path"),
+    [
+        (torch.randn(1, 4, dtype=torch.float64), "dtype"),
+        (torch.randn(1, 5), "shape"),
+        (torch.empty(1, 4, device="meta"), "device"),
+    ],
+)
+def test_a_chunk_that_does_not_continue_pending_rows_fails_and_changes_nothing(clash, path):
+    rows = [torch.randn(1, 4), torch.randn(2, 4), torch.randn(1, 4)]  # pending, rows of unequal counts
+    o = LMOutput(index=0)
+    for row in rows:
+        o.extend(LMOutput(index=0, logits=row))
+    pending, fields_set = o.__dict__["logits"], set(o.__pydantic_fields_set__)
+    assert isinstance(pending, tensors.PendingRows)
+    with pytest.raises(MergeError, match=rf"^logits\.{path}: "):
+        o.extend(LMOutput(index=0, logits=clash))
+    assert o.__dict__["logits"] is pending and o.__pydantic_fields_set__ == fields_set
+    assert torch.equal(o.logits, torch.cat(rows))
+
+
 def test_a_chunk_tensor_overwritten_before_its_rows_are_copied_is_reported():
     reused = torch.zeros(1, 3)
     o = LMOutput(index=0)

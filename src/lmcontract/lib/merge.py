@@ -101,6 +101,7 @@ _TENSORS = tuple(TENSOR_SLOTS.get("LMOutput", ()))
 # A chunk naming no field beyond these needs only its outputs (parts) merged.
 _RESPONSE_ONLY_OUTPUTS = frozenset({"chunk_mode", "outputs"})
 _OUTPUT_ONLY_PARTS = frozenset({"index", "parts"})
+_OUTPUT_DELTA_TENSORS = frozenset({"index", "parts", *_TENSORS})
 # Output fields merged by code after the policy-driven ones (order matters: finish last).
 _OUTPUT_BY_CODE = frozenset({"index", "parts", "finish_reason", "error", "token_ids", "logprobs", *_TENSORS})
 # Part fields with a rule of their own (pairing keys, tool-call arguments).
@@ -730,6 +731,20 @@ def _merge_output(target: BaseModel, chunk: BaseModel, mode: str | None, journal
         if cd["parts"]:  # the usual delta: parts only, into an output still streaming
             _merge_parts(target, chunk, False, journal, at)
         return
+    if (
+        mode == DELTA
+        and chunk.__pydantic_private__ is None
+        and chunk.__pydantic_fields_set__ <= _OUTPUT_DELTA_TENSORS
+        and td["finish_reason"] is None
+    ):
+        # A delta of tensor rows (and parts), as an engine yields per step: nothing else to visit.
+        if cd["parts"]:
+            _merge_parts(target, chunk, False, journal, at)
+        for name in _TENSORS:
+            value = cd[name]
+            if value is not None:
+                _merge_tensor(target, name, value, False, journal, at)
+        return
     cumulative = mode == CUMULATIVE
     # A complete response is a later turn: whatever its outputs once replaced, it is appended.
     replaced = _replaced(chunk) if chunk.__pydantic_private__ and mode is not None else frozenset()
@@ -834,6 +849,13 @@ def _check_aligned(ids: list | None, logprobs: list | None, start: int, at: int 
 
 def _merge_tensor(target: BaseModel, name: str, value: Any, cumulative: bool, journal: Journal, at: int | None) -> None:
     current = target.__dict__[name]
+    if type(current) is tensors.PendingRows and not cumulative:
+        # A stream's usual chunk: rows after rows still pending, checked against the dtype,
+        # device and trailing shape the chain holds; anything else takes the path below.
+        link = current.then(value)
+        if link is not None:
+            write(target, name, link, journal)
+            return
     if tensors.is_encoded(value) or tensors.is_encoded(current):
         # Held encoded because torch was not installed when they were read: merging needs torch.
         try:
