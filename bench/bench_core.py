@@ -151,6 +151,7 @@ class PlainTokenLogprob(BaseModel):
     token_id: int | None = Field(default=None, ge=0)
     bytes: list[Annotated[int, Field(ge=0, le=255)]] | None = None
     logprob: float = Field(le=0)
+    rank: int | None = Field(default=None, ge=1)
     top: list[PlainTokenAlternative] | None = None
 
 
@@ -170,6 +171,7 @@ class PlainTextPart(BaseModel):
     provider_data: Any | None = None
     text: str
     citations: list[PlainCitation] | None = None
+    signature: str | None = None
 
 
 class PlainThinkingPart(BaseModel):
@@ -179,6 +181,7 @@ class PlainThinkingPart(BaseModel):
     text: str | None = None
     signature: str | None = None
     redacted: bool | None = None
+    encrypted_content: str | None = None
 
 
 class PlainToolCallPart(BaseModel):
@@ -189,6 +192,8 @@ class PlainToolCallPart(BaseModel):
     name: str
     arguments: dict[str, Any] | None = None
     arguments_raw: str | None = None
+    signature: str | None = None
+    server_side: bool | None = None
 
 
 class PlainToolResult(BaseModel):
@@ -293,12 +298,16 @@ class PlainOutput(BaseModel):
     finish_reason: FinishReasonLiteral | None = None
     provider_finish_reason: str | None = None
     stop_sequence: str | None = None
+    stop_token_id: int | None = Field(default=None, ge=0)
     truncated: bool | None = False
     token_ids: list[Annotated[int, Field(ge=0)]] | None = None
     logprobs: list[PlainTokenLogprob] | None = None
+    refusal_logprobs: list[PlainTokenLogprob] | None = None
+    cumulative_logprob: float | None = None
     usage: PlainUsage | None = None
     # Tensors are left out of JSON, as the contract's are.
     logits: Any | None = Field(default=None, exclude=True)
+    scores: Any | None = Field(default=None, exclude=True)
     last_hidden_state: Any | None = Field(default=None, exclude=True)
     error: PlainError | None = None
     provider_data: Any | None = None
@@ -316,6 +325,8 @@ class PlainResponse(BaseModel):
     cache_hit: bool | None = None
     provider: str | None = None
     error: PlainError | None = None
+    prompt_token_ids: list[Annotated[int, Field(ge=0)]] | None = None
+    prompt_logprobs: list[PlainTokenLogprob | None] | None = None
     provider_data: Any | None = None
     metadata: Any | None = None
 
