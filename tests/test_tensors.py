@@ -454,3 +454,29 @@ def test_the_rows_of_a_tensor_are_checked_against_token_ids():
         LMOutput(index=0, token_ids=[1, 2, 3], last_hidden_state=torch.zeros(4, 4))
     LMOutput(index=0, token_ids=[1, 2, 3], logits=torch.zeros(3, 4), last_hidden_state=torch.zeros(3, 2))
     LMOutput(index=0, logits=torch.zeros(2, 4))  # no token ids: nothing to check against
+
+
+def test_tensors_held_encoded_merge_as_tensors_and_a_bad_one_is_named():
+    # A field holds an EncodedTensor when the record was read without torch; merging decodes it.
+    from lmcontract import EncodedTensor, LMOutput, LMResponse, MergeError
+    from lmcontract.lib import tensors as lib_tensors
+
+    rows = torch.arange(8, dtype=torch.float32).reshape(2, 4)
+    encoded = EncodedTensor(**lib_tensors.encode(rows))
+
+    def held(value) -> LMResponse:
+        output = LMOutput.model_construct(index=0, logits=value)
+        return LMResponse.model_construct(chunk_mode="delta", outputs=[output])
+
+    receiver = held(encoded)
+    receiver.extend(LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, logits=rows + 10)]))
+    assert torch.equal(receiver.finalize().outputs[0].logits, torch.cat([rows, rows + 10]))
+    receiver = LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, logits=rows)])
+    receiver.extend(held(encoded))
+    assert torch.equal(receiver.finalize().outputs[0].logits, torch.cat([rows, rows]))
+    bad = EncodedTensor.model_construct(dtype="float32", shape=[2, 4], data="AAAA")
+    receiver = LMResponse(chunk_mode="delta", outputs=[LMOutput(index=0, logits=rows)])
+    with pytest.raises(MergeError) as caught:
+        receiver.extend(held(bad))
+    assert caught.value.path == "outputs[0].logits" and "bytes" in caught.value.reason
+    assert torch.equal(receiver.outputs[0].logits, rows)
